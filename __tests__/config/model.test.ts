@@ -1,0 +1,133 @@
+/** Defaults and derived names: what a minimal config turns into. */
+import { STORAGE_ACCOUNT_NAME } from '../../config/rules';
+import { DEFAULT_SMOKE_IMAGE, deriveStorageAccountName } from '../../config/model';
+import { parseConfig } from '../../config/load';
+import { modelOf } from './helpers';
+
+const MINIMAL = `
+clusters:
+  - name: minimal
+    resourceGroup: minimal-rg
+    aksName: minimal-aks
+    location: westeurope
+`;
+
+describe('a minimal cluster', () => {
+  const [cluster] = parseConfig(MINIMAL).clusters;
+  test('has only what it asked for', () => {
+    expect(cluster).toEqual({
+      name: 'minimal',
+      subscriptionId: undefined,
+      resourceGroup: 'minimal-rg',
+      aksName: 'minimal-aks',
+      location: 'westeurope',
+      privateCluster: false,
+      acr: undefined,
+      monitoring: undefined,
+      auditLogs: undefined,
+      flowLogs: undefined,
+      appGateway: undefined,
+      policy: undefined,
+      smokeTest: undefined,
+    });
+  });
+  test('uses local state', () => {
+    expect(parseConfig(MINIMAL).state).toBeUndefined();
+  });
+});
+
+describe('defaults', () => {
+  test('monitoring roles default to the runbook two', () => {
+    const m = modelOf((c) => delete c.clusters[0].monitoring.roles);
+    expect(m.clusters[0].monitoring?.roles).toEqual(['Monitoring Metrics Publisher', 'Log Analytics Reader']);
+  });
+  test('audit logs default to kube-audit for 90 days, in a derived storage account', () => {
+    const m = modelOf((c) => (c.clusters[0].auditLogs = {}));
+    const audit = m.clusters[0].auditLogs!;
+    expect(audit.categories).toEqual(['kube-audit']);
+    expect(audit.retentionDays).toBe(90);
+    expect(audit.storageAccountName).toMatch(STORAGE_ACCOUNT_NAME);
+    expect(audit.storageAccountName.startsWith('contosofinaud')).toBe(true);
+  });
+  test('flow logs default to the region default Network Watcher and a 10-minute interval', () => {
+    const m = modelOf((c) => {
+      delete c.clusters[0].flowLogs.trafficAnalytics.intervalMinutes;
+      delete c.clusters[0].flowLogs.retentionDays;
+    });
+    const flow = m.clusters[0].flowLogs!;
+    expect(flow.networkWatcherName).toBe('NetworkWatcher_eastus');
+    expect(flow.networkWatcherResourceGroup).toBe('NetworkWatcherRG');
+    expect(flow.trafficAnalytics?.intervalMinutes).toBe(10);
+    expect(flow.retentionDays).toBe(90);
+    expect(flow.trafficAnalytics?.workspace.names).toEqual(['contosofin-law']);
+    expect(flow.target.type).toBe('Microsoft.Network/virtualNetworks');
+  });
+  test('acr and app gateway default to the cluster resource group', () => {
+    const m = modelOf((c) => {
+      delete c.clusters[0].acr.resourceGroup;
+      delete c.clusters[0].appGateway.resourceGroup;
+      c.clusters[0].resourceGroup = 'other-rg';
+    });
+    expect(m.clusters[0].acr?.resourceGroup).toBe('other-rg');
+    expect(m.clusters[0].appGateway?.resourceGroup).toBe('other-rg');
+  });
+  test('the ACR login server is appended to allowedRepos with a boundary slash', () => {
+    const m = modelOf((c) => (c.clusters[0].acr.name = 'ContosoFinACR'));
+    expect(m.clusters[0].acr?.loginServer).toBe('contosofinacr.azurecr.io');
+    expect(m.clusters[0].policy?.allowedRepos).toEqual([
+      'kevingbb/',
+      'cr.l5d.io/linkerd/',
+      'gcr.io/linkerd-io/',
+      'contosofinacr.azurecr.io/',
+    ]);
+  });
+  test('includeAcr: false leaves allowedRepos as written; an already-listed login server is not repeated', () => {
+    expect(modelOf((c) => (c.clusters[0].policy.includeAcr = false)).clusters[0].policy?.allowedRepos).toEqual([
+      'kevingbb/',
+      'cr.l5d.io/linkerd/',
+      'gcr.io/linkerd-io/',
+    ]);
+    expect(
+      modelOf((c) => (c.clusters[0].policy.allowedRepos = ['contosofinacr.azurecr.io/'])).clusters[0].policy?.allowedRepos,
+    ).toEqual(['contosofinacr.azurecr.io/']);
+  });
+  test('policy engine defaults to gatekeeper; smoke test to the default namespace and a pinned curl image', () => {
+    const m = modelOf((c) => {
+      delete c.clusters[0].policy.engine;
+      delete c.clusters[0].smokeTest.namespace;
+    });
+    expect(m.clusters[0].policy?.engine).toBe('gatekeeper');
+    expect(m.clusters[0].smokeTest).toMatchObject({ namespace: 'default', image: DEFAULT_SMOKE_IMAGE, runAsUser: 100 });
+    expect(DEFAULT_SMOKE_IMAGE).toMatch(/:\d+\.\d+\.\d+$/); // pinned, never :latest
+  });
+  test('state key prefix defaults and Entra ID auth is on', () => {
+    expect(modelOf().state).toEqual({
+      resourceGroup: 'tfstate-rg',
+      storageAccountName: 'contosofintfstate',
+      containerName: 'tfstate',
+      keyPrefix: 'aks-day2',
+      subscriptionId: undefined,
+      useAzureadAuth: true,
+    });
+  });
+});
+
+describe('derived storage account names', () => {
+  const base = { name: 'a-very-long-cluster-name-indeed', resourceGroup: 'rg', aksName: 'x', location: 'eastus' };
+  test('always fit the storage account rule, even for long cluster names', () => {
+    for (const name of ['a', 'abc', 'a-very-long-cluster-name-indeed', '0'.repeat(40)]) {
+      for (const purpose of ['aud', 'flw'] as const) {
+        expect(deriveStorageAccountName({ ...base, name }, purpose)).toMatch(STORAGE_ACCOUNT_NAME);
+      }
+    }
+  });
+  test('are stable for the same cluster and differ across purpose, group and subscription', () => {
+    const a = deriveStorageAccountName(base, 'aud');
+    expect(deriveStorageAccountName({ ...base }, 'aud')).toBe(a);
+    expect(deriveStorageAccountName(base, 'flw')).not.toBe(a);
+    expect(deriveStorageAccountName({ ...base, resourceGroup: 'rg2' }, 'aud')).not.toBe(a);
+    expect(
+      deriveStorageAccountName({ ...base, subscriptionId: '00000000-0000-0000-0000-000000000001' }, 'aud'),
+    ).not.toBe(a);
+  });
+});

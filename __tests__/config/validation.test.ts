@@ -1,0 +1,310 @@
+/**
+ * Every validation rule of the config, each with an input that breaks it: the error must name
+ * the field path and the rule, so a user can fix the file without reading code.
+ */
+import { ConfigError, parseConfig } from '../../config/load';
+import { problemsOf } from './helpers';
+
+const NSG =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net-rg/providers/Microsoft.Network/networkSecurityGroups/aks-nsg';
+const VNET =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net-rg/providers/Microsoft.Network/virtualNetworks/hub';
+const SUBNET = `${VNET}/subnets/aks`;
+
+/** Exactly one problem, at `path`, whose message matches `pattern`. */
+function expectOne(mutate: (c: any) => void, path: string, pattern: RegExp) {
+  const problems = problemsOf(mutate);
+  expect(problems).toEqual([{ path, message: expect.stringMatching(pattern) }]);
+}
+
+describe('strictness', () => {
+  test('an unknown top-level key is an error naming the key', () => {
+    expectOne((c) => (c.cluster = []), 'cluster', /unknown key/);
+  });
+  test('a misspelt nested key is an error, not a silently ignored setting', () => {
+    expectOne((c) => (c.clusters[0].auditLogs.retentionDay = 30), 'clusters[0].auditLogs.retentionDay', /unknown key/);
+  });
+  test('clusters must be present and non-empty', () => {
+    expectOne((c) => delete c.clusters, 'clusters', /required|expected array/);
+    expectOne((c) => (c.clusters = []), 'clusters', /at least one cluster/);
+  });
+  test('required cluster fields', () => {
+    expectOne((c) => delete c.clusters[0].resourceGroup, 'clusters[0].resourceGroup', /required|expected string/);
+  });
+  test('every problem is reported at once, not only the first', () => {
+    const problems = problemsOf((c) => {
+      c.clusters[0].acr.name = 'ab';
+      c.clusters[0].location = 'East US';
+      c.clusters[0].policy.allowedRepos = [];
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['clusters[0].acr.name', 'clusters[0].location', 'clusters[0].policy.allowedRepos'].sort(),
+    );
+  });
+  test('the error message lists each problem on its own line with the file name and line', () => {
+    const text = 'clusters:\n  - name: ok\n    resourceGroup: rg\n    aksName: aks\n    location: eastus\n    acr: {name: ab}\n';
+    let message = '';
+    try {
+      parseConfig(text, 'my.yaml');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^my\.yaml: 1 problem in the config:\n/);
+    expect(message).toContain('clusters[0].acr.name (line 6): must be 5-50 letters and digits');
+  });
+});
+
+describe('YAML itself', () => {
+  test('a syntax error is reported with its line', () => {
+    expect(() => parseConfig('clusters:\n  - name: [unclosed\n', 'bad.yaml')).toThrow(ConfigError);
+    try {
+      parseConfig('clusters:\n  - name: [unclosed\n', 'bad.yaml');
+    } catch (e) {
+      expect((e as ConfigError).problems[0].message).toMatch(/^YAML: /);
+    }
+  });
+  test('a duplicated key is an error (YAML would otherwise keep the last one silently)', () => {
+    expect(() => parseConfig('clusters: []\nclusters: []\n')).toThrow(/YAML: .*[Dd]uplicate|unique/);
+  });
+  test('an empty file says clusters is required', () => {
+    expect(() => parseConfig('')).toThrow(/clusters/);
+  });
+});
+
+describe('names Azure would reject at deploy time', () => {
+  test.each([
+    ['Contosofin', 'uppercase'],
+    ['-contosofin', 'leading hyphen'],
+    ['contoso_fin', 'underscore'],
+    ['a'.repeat(41), 'too long'],
+  ])('cluster name %s (%s)', (name) => {
+    expectOne((c) => (c.clusters[0].name = name), 'clusters[0].name', /lowercase letters, digits and "-"/);
+  });
+  test('cluster names are unique', () => {
+    expectOne(
+      (c) => c.clusters.push({ ...c.clusters[0], auditLogs: undefined, flowLogs: undefined }),
+      'clusters[1].name',
+      /duplicate cluster name "contosofin" \(also clusters\[0\]\)/,
+    );
+  });
+  test.each([['not-a-guid'], ['00000000-0000-0000-0000-00000000000'], ['{00000000-0000-0000-0000-000000000000}']])(
+    'subscriptionId %s',
+    (id) => expectOne((c) => (c.clusters[0].subscriptionId = id), 'clusters[0].subscriptionId', /must be a GUID/),
+  );
+  test.each([['rg.'], ['a'.repeat(91)], ['rg with space'], ['rg/x'], ['']])('resource group %j', (rg) => {
+    expectOne((c) => (c.clusters[0].resourceGroup = rg), 'clusters[0].resourceGroup', /resource group name rule/);
+  });
+  test('resource group accepts the characters Azure allows', () => {
+    expect(() => problemsOf((c) => (c.clusters[0].resourceGroup = 'My_RG-(prod).1'))).toThrow(/accepted/);
+  });
+  test.each([['-aks'], ['aks-'], ['a'.repeat(64)], ['aks.prod']])('aksName %s', (name) => {
+    expectOne((c) => (c.clusters[0].aksName = name), 'clusters[0].aksName', /letters, digits, "-" or "_"/);
+  });
+  test.each([['East US'], ['eastus '], ['EASTUS']])('location %j', (loc) => {
+    expectOne((c) => (c.clusters[0].location = loc), 'clusters[0].location', /Azure region name/);
+  });
+  test.each([['acr'], ['my-acr-name'], ['a'.repeat(51)]])('ACR name %s', (name) => {
+    expectOne((c) => (c.clusters[0].acr.name = name), 'clusters[0].acr.name', /5-50 letters and digits/);
+  });
+  test('ACR sku is one Azure offers', () => {
+    expectOne((c) => (c.clusters[0].acr.sku = 'Gold'), 'clusters[0].acr.sku', /Basic|Premium/);
+  });
+  test.each([['ab'], ['Audit123'], ['a'.repeat(25)], ['audit-logs']])('audit storage account %s', (name) => {
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.storageAccountName = name),
+      'clusters[0].auditLogs.storageAccountName',
+      /3-24 lowercase letters and digits/,
+    );
+  });
+  test('state backend storage account and container names', () => {
+    expectOne((c) => (c.state.azurerm.storageAccountName = 'TF'), 'state.azurerm.storageAccountName', /3-24 lowercase/);
+    expectOne((c) => (c.state.azurerm.containerName = 'Tf_State'), 'state.azurerm.containerName', /blob container/);
+  });
+  test('app gateway public IP name', () => {
+    expectOne(
+      (c) => (c.clusters[0].appGateway.publicIpName = 'bad name'),
+      'clusters[0].appGateway.publicIpName',
+      /public IP name/,
+    );
+  });
+});
+
+describe('monitoring principal and roles', () => {
+  test('appId must be a GUID (principal_id is never an app id, so it is resolved)', () => {
+    expectOne(
+      (c) => (c.clusters[0].monitoring.principal = { appId: 'contosofin-sp' }),
+      'clusters[0].monitoring.principal.appId',
+      /GUID/,
+    );
+  });
+  test('principal is appId or objectId, not both and not neither', () => {
+    const both = problemsOf(
+      (c) =>
+        (c.clusters[0].monitoring.principal = {
+          appId: '11111111-1111-1111-1111-111111111111',
+          objectId: '22222222-2222-2222-2222-222222222222',
+        }),
+    );
+    expect(both).toEqual([{ path: 'clusters[0].monitoring.principal', message: expect.stringMatching(/appId.*objectId/) }]);
+    expectOne((c) => (c.clusters[0].monitoring.principal = {}), 'clusters[0].monitoring.principal', /appId.*objectId/);
+  });
+  test('roles: non-empty, no blanks, no duplicates', () => {
+    expectOne((c) => (c.clusters[0].monitoring.roles = []), 'clusters[0].monitoring.roles', /at least one role/);
+    expectOne((c) => (c.clusters[0].monitoring.roles = ['  ']), 'clusters[0].monitoring.roles[0]', /must not be empty/);
+    expectOne(
+      (c) => (c.clusters[0].monitoring.roles = ['Log Analytics Reader', 'Log Analytics Reader']),
+      'clusters[0].monitoring.roles[1]',
+      /duplicate role/,
+    );
+  });
+});
+
+describe('audit logs', () => {
+  test('an unknown category names the valid ones', () => {
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.categories = ['kube-audit', 'kube-audits']),
+      'clusters[0].auditLogs.categories[1]',
+      /"kube-audits" is not an AKS log category; use one of kube-apiserver, kube-audit, kube-audit-admin/,
+    );
+  });
+  test('categories: non-empty and unique', () => {
+    expectOne((c) => (c.clusters[0].auditLogs.categories = []), 'clusters[0].auditLogs.categories', /at least one/);
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.categories = ['guard', 'guard']),
+      'clusters[0].auditLogs.categories[1]',
+      /duplicate category "guard"/,
+    );
+  });
+  test.each([
+    [0, /between 1 and 36500 days/],
+    [1.5, /whole number of days/],
+    [36501, /between 1 and 36500 days/],
+  ])('retentionDays %s', (days, pattern) => {
+    expectOne((c) => (c.clusters[0].auditLogs.retentionDays = days), 'clusters[0].auditLogs.retentionDays', pattern);
+  });
+});
+
+describe('flow logs', () => {
+  test('an NSG id is refused with the reason and the fix', () => {
+    expectOne(
+      (c) => (c.clusters[0].flowLogs.targetResourceId = NSG),
+      'clusters[0].flowLogs.targetResourceId',
+      /network security group: Azure blocks new NSG flow logs since 2025-06-30.*use the id of the VNet or subnet/,
+    );
+  });
+  test('a VNet or a subnet id is accepted', () => {
+    for (const id of [VNET, SUBNET, VNET.replace('resourceGroups', 'resourcegroups')]) {
+      expect(() => problemsOf((c) => (c.clusters[0].flowLogs.targetResourceId = id))).toThrow(/accepted/);
+    }
+  });
+  test('another resource type is refused, naming the type', () => {
+    expectOne(
+      (c) =>
+        (c.clusters[0].flowLogs.targetResourceId =
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/abc'),
+      'clusters[0].flowLogs.targetResourceId',
+      /must be the id of a Microsoft.Network\/virtualNetworks or .*not a Microsoft.Storage\/storageAccounts/,
+    );
+  });
+  test.each([['hub-vnet'], ['/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v'], [`${VNET}/subnets`]])(
+    'a malformed id %s',
+    (id) => {
+      expectOne((c) => (c.clusters[0].flowLogs.targetResourceId = id), 'clusters[0].flowLogs.targetResourceId', /Azure resource id like/);
+    },
+  );
+  test('traffic analytics interval is 10 or 60', () => {
+    expectOne(
+      (c) => (c.clusters[0].flowLogs.trafficAnalytics.intervalMinutes = 30),
+      'clusters[0].flowLogs.trafficAnalytics.intervalMinutes',
+      /must be 10 or 60/,
+    );
+  });
+  test('traffic analytics needs a Log Analytics workspace id', () => {
+    expectOne(
+      (c) => (c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId = VNET),
+      'clusters[0].flowLogs.trafficAnalytics.workspaceResourceId',
+      /Microsoft.OperationalInsights\/workspaces/,
+    );
+  });
+  test('retention is at most 365 days', () => {
+    expectOne((c) => (c.clusters[0].flowLogs.retentionDays = 366), 'clusters[0].flowLogs.retentionDays', /between 1 and 365 days/);
+  });
+  test('the workspace must be in the cluster subscription (it is looked up there)', () => {
+    expectOne(
+      (c) =>
+        (c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId = c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId.replace(
+          '00000000-0000-0000-0000-000000000000',
+          '99999999-0000-0000-0000-000000000000',
+        )),
+      'clusters[0].flowLogs.trafficAnalytics.workspaceResourceId',
+      /subscription 99999999-.*cluster is in 00000000-/,
+    );
+  });
+});
+
+describe('storage accounts are distinct', () => {
+  test('audit and flow logs cannot share an account (flow logs overwrite its lifecycle rules)', () => {
+    expectOne(
+      (c) => {
+        c.clusters[0].auditLogs.storageAccountName = 'sharedlogs';
+        c.clusters[0].flowLogs.storageAccountName = 'sharedlogs';
+      },
+      'clusters[0].flowLogs.storageAccountName',
+      /"sharedlogs" is also used by clusters\[0\].auditLogs.storageAccountName/,
+    );
+  });
+  test('the state account is not reused for logs', () => {
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.storageAccountName = c.state.azurerm.storageAccountName),
+      'clusters[0].auditLogs.storageAccountName',
+      /also used by state.azurerm.storageAccountName/,
+    );
+  });
+});
+
+describe('policy', () => {
+  test('allowedRepos must not be empty (an empty list admits nothing)', () => {
+    expectOne((c) => (c.clusters[0].policy.allowedRepos = []), 'clusters[0].policy.allowedRepos', /at least one repo/);
+  });
+  test('an empty-string entry is refused: it would match every image', () => {
+    expectOne(
+      (c) => (c.clusters[0].policy.allowedRepos = ['kevingbb/', '']),
+      'clusters[0].policy.allowedRepos[1]',
+      /must not be empty: an empty entry would match every image/,
+    );
+  });
+  test('entries have no whitespace and no duplicates', () => {
+    expectOne((c) => (c.clusters[0].policy.allowedRepos = ['kevin gbb/']), 'clusters[0].policy.allowedRepos[0]', /whitespace/);
+    expectOne((c) => (c.clusters[0].policy.allowedRepos = ['a/', 'a/']), 'clusters[0].policy.allowedRepos[1]', /duplicate repo/);
+  });
+  test('namespaces are Kubernetes names and non-empty', () => {
+    expectOne((c) => (c.clusters[0].policy.namespaces = ['Production']), 'clusters[0].policy.namespaces[0]', /namespace/);
+    expectOne((c) => (c.clusters[0].policy.namespaces = []), 'clusters[0].policy.namespaces', /at least one namespace/);
+  });
+  test('engine is gatekeeper or vap', () => {
+    expectOne((c) => (c.clusters[0].policy.engine = 'opa'), 'clusters[0].policy.engine', /"gatekeeper" or "vap"/);
+  });
+  test('includeAcr needs an acr', () => {
+    expectOne(
+      (c) => {
+        delete c.clusters[0].acr;
+        c.clusters[0].policy.includeAcr = true;
+      },
+      'clusters[0].policy.includeAcr',
+      /no acr/,
+    );
+  });
+});
+
+describe('smoke test', () => {
+  test.each([
+    ['100.64.2.4', /absolute http/],
+    ['ftp://100.64.2.4', /http or https/],
+    ["http://x/'; rm -rf /", /quotes|spaces/],
+  ])('ingressUrl %s', (url, pattern) => {
+    expectOne((c) => (c.clusters[0].smokeTest.ingressUrl = url), 'clusters[0].smokeTest.ingressUrl', pattern);
+  });
+  test('runAsUser must be non-zero (restricted Pod Security)', () => {
+    expectOne((c) => (c.clusters[0].smokeTest.runAsUser = 0), 'clusters[0].smokeTest.runAsUser', /non-zero uid/);
+  });
+});

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { ConfigSchema, type ConfigInput } from './schema';
+import { toModel, type Config } from './model';
+
+/** The config a plain `npm run synth` uses: the bundled example. */
+export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
+
+/** One problem in a config file: where it is and what rule it breaks. */
+export interface ConfigProblem {
+  /** Field path as a user reads it: `clusters[0].acr.name`. Empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line in the file, when it could be located. */
+  readonly line?: number;
+}
+
+/** Thrown for an invalid config; lists every problem found, one per line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n` +
+        problems
+          .map((p) => `  ${p.path || '(file)'}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`)
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** `['clusters', 0, 'acr', 'name']` → `clusters[0].acr.name` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join('');
+}
+
+/**
+ * Parse and validate config text. Pure: no file or environment access, so tests call it
+ * directly. Throws ConfigError listing every problem (YAML syntax, schema, cross-field rules).
+ */
+export function parseConfig(text: string, source = 'config'): Config {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0].line })),
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = ConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new ConfigError(source, toProblems(result.error.issues, doc.contents, text));
+  }
+  const crossField = crossFieldProblems(result.data);
+  if (crossField.length > 0) throw new ConfigError(source, crossField);
+  return toModel(result.data);
+}
+
+/** Read the config file at `path` (the one place a file is read) and parse it. */
+export function loadConfig(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, [
+      { path: '', message: code === 'ENOENT' ? 'file not found (set AKS_DAY2_CONFIG to a config file)' : String(e) },
+    ]);
+  }
+  return parseConfig(text, path);
+}
+
+function toProblems(issues: readonly z.core.$ZodIssue[], root: unknown, text: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        problems.push({ path: formatPath(path), message: 'unknown key (the config is strict; check the spelling)', line: lineOf(root, path, text) });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+      message = 'is required';
+    }
+    problems.push({ path: formatPath(issue.path), message, line: lineOf(root, issue.path, text) });
+  }
+  return problems;
+}
+
+/** Rules that span fields; each names the field a user should change. */
+function crossFieldProblems(config: ConfigInput): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const accounts = new Map<string, string>();
+  const claim = (name: string | undefined, path: string) => {
+    if (!name) return;
+    const other = accounts.get(name);
+    if (other) {
+      problems.push({
+        path,
+        message: `storage account "${name}" is also used by ${other}: the flow-log resource overwrites lifecycle rules on its account, and names are global, so every account here must be distinct`,
+      });
+    } else accounts.set(name, path);
+  };
+  claim(config.state?.azurerm.storageAccountName, 'state.azurerm.storageAccountName');
+  config.clusters.forEach((c, i) => {
+    claim(c.auditLogs?.storageAccountName, `clusters[${i}].auditLogs.storageAccountName`);
+    claim(c.flowLogs?.storageAccountName, `clusters[${i}].flowLogs.storageAccountName`);
+    if (c.policy?.includeAcr === true && !c.acr) {
+      problems.push({ path: `clusters[${i}].policy.includeAcr`, message: 'is true but the cluster has no acr to include' });
+    }
+    const ws = c.flowLogs?.trafficAnalytics?.workspaceResourceId;
+    if (ws && c.subscriptionId) {
+      const wsSub = ws.split('/')[2];
+      if (wsSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
+        problems.push({
+          path: `clusters[${i}].flowLogs.trafficAnalytics.workspaceResourceId`,
+          message: `is in subscription ${wsSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription`,
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+/** Best-effort line number of a path in the YAML document, for messages. */
+function lineOf(root: unknown, path: readonly PropertyKey[], text: string): number | undefined {
+  let node = root as YamlNode | null | undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      node = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key] as YamlNode | undefined;
+    } else break;
+  }
+  const offset = node?.range?.[0];
+  if (offset === undefined) return undefined;
+  return text.slice(0, offset).split('\n').length;
+}

@@ -1,0 +1,111 @@
+/**
+ * Naming and format rules that Azure or Kubernetes would enforce later, at deploy time.
+ * Checked up front so a bad value fails `npm run synth` with a message naming the field,
+ * instead of failing `cdktf deploy` halfway through a pipeline.
+ */
+
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Storage account: 3-24 lowercase letters and digits (globally unique in Azure). */
+export const STORAGE_ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+
+/** Container registry: 5-50 letters and digits. */
+export const ACR_NAME = /^[a-zA-Z0-9]{5,50}$/;
+
+/** Resource group: 1-90 of letters, digits, `-`, `_`, `.`, `(`, `)`, not ending in `.`. */
+export const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
+
+/** Managed cluster: 1-63 of letters, digits, `-`, `_`, starting and ending alphanumeric. */
+export const AKS_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/;
+
+/** Public IP address resource: 1-80 of letters, digits, `-`, `_`, `.`; starts alphanumeric, ends alphanumeric or `_`. */
+export const PUBLIC_IP_NAME = /^[a-zA-Z0-9](?:[\w.-]{0,78}[a-zA-Z0-9_])?$/;
+
+/** Network Watcher: same shape as other Microsoft.Network names. */
+export const NETWORK_WATCHER_NAME = /^[a-zA-Z0-9](?:[\w.-]{0,78}[a-zA-Z0-9_])?$/;
+
+/** Azure region short name as the CLI prints it (`eastus`, `westeurope`, `eastus2`). */
+export const LOCATION = /^[a-z][a-z0-9]{2,39}$/;
+
+/**
+ * Cluster key in this config: it names the cdktf stack, the Terraform state key and
+ * the dist/<name>/ folder, so it must be safe in all three.
+ */
+export const CLUSTER_KEY = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** Kubernetes namespace (DNS-1123 label). */
+export const NAMESPACE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Blob container name: 3-63 lowercase letters, digits and single hyphens. */
+export const BLOB_CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Diagnostic log categories AKS (Microsoft.ContainerService/managedClusters) offers.
+ * Source: Azure Monitor's supported-logs list for managed clusters.
+ */
+export const AKS_LOG_CATEGORIES = [
+  'kube-apiserver',
+  'kube-audit',
+  'kube-audit-admin',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cluster-autoscaler',
+  'cloud-controller-manager',
+  'guard',
+  'csi-azuredisk-controller',
+  'csi-azurefile-controller',
+  'csi-snapshot-controller',
+  'fleet-member-agent',
+  'fleet-member-net-controller-manager',
+  'fleet-mcs-controller-manager',
+  'karpenter-events',
+] as const;
+
+/** Category groups AKS offers; a group stands for several categories at once. */
+export const AKS_LOG_CATEGORY_GROUPS = ['allLogs', 'audit'] as const;
+
+/** Built-in role names the runbook uses, with their fixed role definition ids. */
+export const BUILT_IN_ROLE_IDS: Readonly<Record<string, string>> = {
+  AcrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+  'Log Analytics Reader': '73c42c96-874c-492b-b04d-ab87d138a893',
+};
+
+/** An ARM resource id, split into the parts this project needs. */
+export interface ResourceId {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  /** e.g. `Microsoft.Network/virtualNetworks` or `Microsoft.Network/virtualNetworks/subnets` */
+  readonly type: string;
+  /** Names along the type path, e.g. `['hub-vnet', 'aks-subnet']` for a subnet. */
+  readonly names: readonly string[];
+  /** The id as written in the config. */
+  readonly id: string;
+}
+
+/**
+ * Parse `/subscriptions/<guid>/resourceGroups/<rg>/providers/<Namespace>/<type>/<name>[/<type>/<name>…]`.
+ * Returns undefined when the id does not have that shape. ARM treats the fixed segments
+ * case-insensitively, so this does too; the type is returned in the config's spelling.
+ */
+export function parseResourceId(id: string): ResourceId | undefined {
+  const parts = id.split('/');
+  if (parts.length < 9 || parts.length % 2 === 0 || parts[0] !== '') return undefined;
+  const [, subs, subscriptionId, rgs, resourceGroup, providers, namespace, ...rest] = parts;
+  if (subs.toLowerCase() !== 'subscriptions' || !GUID.test(subscriptionId)) return undefined;
+  if (rgs.toLowerCase() !== 'resourcegroups' || !RESOURCE_GROUP_NAME.test(resourceGroup)) return undefined;
+  if (providers.toLowerCase() !== 'providers' || !/^[A-Za-z]+\.[A-Za-z.]+$/.test(namespace)) return undefined;
+  const types: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < rest.length; i += 2) {
+    if (!rest[i] || !rest[i + 1]) return undefined;
+    types.push(rest[i]);
+    names.push(rest[i + 1]);
+  }
+  return { subscriptionId, resourceGroup, type: [namespace, ...types].join('/'), names, id };
+}
+
+/** Type names compared the way ARM compares them. */
+export function sameType(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
