@@ -109,13 +109,15 @@ export interface Config {
 
 /**
  * A storage account name derived from the cluster: globally unique names cannot be guessed,
- * so a short hash of subscription, resource group and cluster keeps two teams' derived names
+ * so a short hash of resource group, AKS name and cluster key keeps two teams' derived names
  * apart while the same config always derives the same name. Always matches ^[a-z0-9]{3,24}$.
+ * Only fields that identify the cluster itself are hashed: adding subscriptionId to a config
+ * later must not rename (and so replace) an account full of logs.
  */
 export function deriveStorageAccountName(cluster: ClusterInput, purpose: 'aud' | 'flw'): string {
   const base = cluster.name.replace(/[^a-z0-9]/g, '').slice(0, 13);
   const hash = createHash('sha256')
-    .update([cluster.subscriptionId ?? '', cluster.resourceGroup.toLowerCase(), cluster.name, purpose].join('|'))
+    .update([cluster.resourceGroup.toLowerCase(), cluster.aksName.toLowerCase(), cluster.name, purpose].join('|'))
     .digest('hex')
     .slice(0, 8);
   return `${base}${purpose}${hash}`;

@@ -121,13 +121,16 @@ describe('derived storage account names', () => {
       }
     }
   });
-  test('are stable for the same cluster and differ across purpose, group and subscription', () => {
+  test('are stable for the same cluster and differ across purpose, resource group and AKS name', () => {
     const a = deriveStorageAccountName(base, 'aud');
     expect(deriveStorageAccountName({ ...base }, 'aud')).toBe(a);
     expect(deriveStorageAccountName(base, 'flw')).not.toBe(a);
     expect(deriveStorageAccountName({ ...base, resourceGroup: 'rg2' }, 'aud')).not.toBe(a);
-    expect(
-      deriveStorageAccountName({ ...base, subscriptionId: '00000000-0000-0000-0000-000000000001' }, 'aud'),
-    ).not.toBe(a);
+    expect(deriveStorageAccountName({ ...base, aksName: 'y' }, 'aud')).not.toBe(a);
+  });
+  test('do not change when subscriptionId is added later (that would replace an account full of logs)', () => {
+    expect(deriveStorageAccountName({ ...base, subscriptionId: '00000000-0000-0000-0000-000000000001' }, 'aud')).toBe(
+      deriveStorageAccountName(base, 'aud'),
+    );
   });
 });

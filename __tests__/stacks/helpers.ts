@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformStack, Testing, type App } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
+import type { Construct } from 'constructs';
+import { parse, stringify } from 'yaml';
+import { parseConfig } from '../../config/load';
+import type { Config } from '../../config/model';
+import { ClusterStack } from '../../stacks/cluster-stack';
+
+/**
+ * Configs for stack tests go through the real loader (YAML text → parseConfig), so a test
+ * never builds a model object the loader could not produce.
+ */
+
+export const ROOT = join(__dirname, '..', '..');
+export const EXAMPLE_YAML = readFileSync(join(ROOT, 'config', 'example.yaml'), 'utf8');
+
+export type Doc = Record<string, any>;
+export type Json = Record<string, any>;
+
+/** A fresh, mutable copy of config/example.yaml as plain data. */
+export function exampleDoc(): Doc {
+  return parse(EXAMPLE_YAML) as Doc;
+}
+
+/** The smallest valid config: one cluster, no optional section. */
+export function minimalDoc(): Doc {
+  return {
+    clusters: [{ name: 'mini', resourceGroup: 'mini-rg', aksName: 'mini-aks', location: 'westeurope' }],
+  };
+}
+
+/** `doc` with its first cluster changed by `edit` (which may mutate or return a new cluster). */
+export function withCluster(doc: Doc, edit: (cluster: Doc) => Doc | void): Doc {
+  const cluster = doc.clusters[0];
+  doc.clusters[0] = edit(cluster) ?? cluster;
+  return doc;
+}
+
+export function load(doc: Doc): Config {
+  return parseConfig(stringify(doc), 'test config');
+}
+
+// App() creates its outdir on construction; one shared directory for the whole test file
+// keeps /tmp clean (nothing is written into it: Testing.synth works in memory).
+let outdir: string | undefined;
+export function testApp(): App {
+  outdir ??= mkdtempSync(join(tmpdir(), 'aks-day2-stacks-'));
+  return Testing.app({ outdir });
+}
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+export interface Synthesized {
+  readonly stack: ClusterStack;
+  /** `Testing.synth` output: keys sorted, "//" metadata dropped. */
+  readonly text: string;
+  readonly json: Json;
+}
+
+/** An empty stack in a test app, for constructs tested on their own. */
+export function bareStack(id = 'bare'): TerraformStack {
+  return new TerraformStack(testApp(), id);
+}
+
+/** `Testing.synth` of a stack, parsed. */
+export function synthStack(stack: TerraformStack): Json {
+  return JSON.parse(Testing.synth(stack)) as Json;
+}
+
+/** Build and synthesize the stack of cluster `index` of `doc`. */
+export function synthDoc(doc: Doc, index = 0): Synthesized {
+  const config = load(doc);
+  const cluster = config.clusters[index];
+  const stack = new ClusterStack(testApp(), cluster.name, { cluster, state: config.state });
+  const text = Testing.synth(stack);
+  return { stack, text, json: JSON.parse(text) as Json };
+}
+
+/** The block `<kind>.<type>.<name>` (kind: resource or data); fails the test when missing. */
+export function block(json: Json, kind: 'resource' | 'data', type: string, name: string): Json {
+  const found = json[kind]?.[type]?.[name];
+  if (!found) {
+    const have = Object.entries((json[kind] ?? {}) as Json).flatMap(([t, byName]) =>
+      Object.keys(byName as Json).map((n) => `${t}.${n}`),
+    );
+    throw new Error(`no ${kind} ${type}.${name}; have: ${have.join(', ') || 'none'}`);
+  }
+  return found as Json;
+}
+
+export const resource = (json: Json, type: string, name: string) => block(json, 'resource', type, name);
+export const data = (json: Json, type: string, name: string) => block(json, 'data', type, name);
+
+/** A construct's public token field as it appears in the synthesized JSON. */
+export function resolved<T>(scope: Construct, value: T): T {
+  return resolve(scope, value);
+}
+
+/** Every `<type>.<name>` address of a kind, sorted. */
+export function addresses(json: Json, kind: 'resource' | 'data'): string[] {
+  return Object.entries((json[kind] ?? {}) as Json)
+    .flatMap(([t, byName]) => Object.keys(byName as Json).map((n) => `${t}.${n}`))
+    .sort();
+}

@@ -1,0 +1,176 @@
+/**
+ * `az aks update --attach-acr` and the metrics step's `az role assignment create`, as
+ * azurerm_role_assignment. Stands in for reading the plan: scope, principal, role and name
+ * expressions are checked as Terraform will evaluate them; Azure's answer is not.
+ */
+import { BUILT_IN_ROLE_IDS } from '../../config/rules';
+import { roleSlug } from '../../stacks/monitoring-role-assignments';
+import { data, exampleDoc, minimalDoc, resolved, resource, synthDoc, withCluster } from './helpers';
+
+const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
+const KUBELET_OBJECT_ID = '${data.azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id}';
+const SP_OBJECT_ID = '${data.azuread_service_principal.monitoring_principal.object_id}';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The name expression Terraform evaluates for (scope, role, principal). */
+const nameFor = (scope: string, role: string, principal: string) =>
+  `\${uuidv5("url", lower(join("|", [${scope.slice(2, -1)}, "${role}", ${principal.slice(2, -1)}])))}`;
+
+describe('AcrPull for the kubelet identity (--attach-acr)', () => {
+  const { json, stack } = synthDoc(exampleDoc());
+  const acrPull = resource(json, 'azurerm_role_assignment', 'acr_pull_kubelet');
+
+  test('is granted on the looked-up registry id', () => {
+    expect(acrPull.scope).toBe('${data.azurerm_container_registry.acr.id}');
+  });
+
+  test("goes to the kubelet identity's object id, as a service principal", () => {
+    expect(acrPull.principal_id).toBe(KUBELET_OBJECT_ID);
+    expect(acrPull.principal_type).toBe('ServicePrincipal');
+    expect(acrPull.skip_service_principal_aad_check).toBe(true);
+    expect(resolved(stack, stack.acrPull?.principalId)).toBe(KUBELET_OBJECT_ID);
+  });
+
+  test('is the built-in AcrPull role, by name', () => {
+    expect(acrPull.role_definition_name).toBe('AcrPull');
+    expect(acrPull.role_definition_id).toBeUndefined();
+    expect(BUILT_IN_ROLE_IDS[acrPull.role_definition_name]).toBe('7f951dda-4ed3-4680-a7ca-43fe172d538d');
+  });
+
+  test('has a name derived from scope, role and principal', () => {
+    expect(acrPull.name).toBe(nameFor('${data.azurerm_container_registry.acr.id}', 'AcrPull', KUBELET_OBJECT_ID));
+  });
+
+  test('adopts an imported assignment under its existing name instead of replacing it', () => {
+    expect(acrPull.lifecycle).toEqual({ ignore_changes: ['name'] });
+  });
+
+  test('is absent without acr', () => {
+    const { json: bare } = synthDoc(withCluster(exampleDoc(), (c) => void delete c.acr));
+    expect(bare.resource.azurerm_role_assignment.acr_pull_kubelet).toBeUndefined();
+    expect(bare.data.azurerm_container_registry).toBeUndefined();
+  });
+});
+
+describe('monitoring roles at the cluster scope', () => {
+  const { json, stack } = synthDoc(exampleDoc());
+  const grants = json.resource.azurerm_role_assignment;
+
+  test('one assignment per configured role, each on the cluster id', () => {
+    const publisher = grants.monitoring_monitoring_metrics_publisher;
+    const reader = grants.monitoring_log_analytics_reader;
+    expect(publisher.role_definition_name).toBe('Monitoring Metrics Publisher');
+    expect(reader.role_definition_name).toBe('Log Analytics Reader');
+    expect(publisher.scope).toBe(AKS_ID);
+    expect(reader.scope).toBe(AKS_ID);
+    expect(stack.monitoring?.grants.map((g) => g.assignment.roleDefinitionNameInput)).toEqual([
+      'Monitoring Metrics Publisher',
+      'Log Analytics Reader',
+    ]);
+  });
+
+  test("an appId is resolved to its service principal's object id; principal_id is never the app id", () => {
+    expect(data(json, 'azuread_service_principal', 'monitoring_principal')).toEqual({
+      client_id: '11111111-1111-1111-1111-111111111111',
+    });
+    for (const g of [grants.monitoring_monitoring_metrics_publisher, grants.monitoring_log_analytics_reader]) {
+      expect(g.principal_id).toBe(SP_OBJECT_ID);
+      expect(g.principal_id).not.toContain('11111111-1111-1111-1111-111111111111');
+      expect(g.principal_type).toBe('ServicePrincipal');
+    }
+    expect(json.provider.azuread).toEqual([{}]);
+  });
+
+  test('an objectId is used as is, with no directory lookup and no azuread provider', () => {
+    const objectId = '22222222-2222-2222-2222-222222222222';
+    const { json: j } = synthDoc(
+      withCluster(exampleDoc(), (c) => {
+        c.monitoring.principal = { objectId };
+      }),
+    );
+    const publisher = j.resource.azurerm_role_assignment.monitoring_monitoring_metrics_publisher;
+    expect(publisher.principal_id).toBe(objectId);
+    // A bare object id may be a user or a group: Azure is left to tell.
+    expect(publisher.principal_type).toBeUndefined();
+    expect(j.data.azuread_service_principal).toBeUndefined();
+    expect(j.provider.azuread).toBeUndefined();
+    expect(j.terraform.required_providers.azuread).toBeUndefined();
+  });
+
+  test('defaults to the runbook roles when roles are omitted', () => {
+    const { json: j } = synthDoc(
+      withCluster(minimalDoc(), (c) => {
+        c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } };
+      }),
+    );
+    expect(Object.keys(j.resource.azurerm_role_assignment).sort()).toEqual([
+      'monitoring_log_analytics_reader',
+      'monitoring_monitoring_metrics_publisher',
+    ]);
+  });
+
+  test('custom roles get their own address and keep their name', () => {
+    const { json: j } = synthDoc(
+      withCluster(exampleDoc(), (c) => {
+        c.monitoring.roles = ['Monitoring Reader'];
+      }),
+    );
+    expect(Object.keys(j.resource.azurerm_role_assignment).sort()).toEqual([
+      'acr_pull_kubelet',
+      'monitoring_monitoring_reader',
+    ]);
+    expect(j.resource.azurerm_role_assignment.monitoring_monitoring_reader.role_definition_name).toBe('Monitoring Reader');
+  });
+
+  test('two roles that would share an address are refused at synth', () => {
+    expect(() =>
+      synthDoc(
+        withCluster(exampleDoc(), (c) => {
+          c.monitoring.roles = ['Log Analytics Reader', 'log analytics reader'];
+        }),
+      ),
+    ).toThrow(/would share the Terraform address monitoring_log_analytics_reader/);
+  });
+
+  test('roleSlug', () => {
+    expect(roleSlug('Monitoring Metrics Publisher')).toBe('monitoring_metrics_publisher');
+    expect(roleSlug('  AcrPull (custom) ')).toBe('acrpull_custom');
+  });
+});
+
+describe('deterministic assignment names', () => {
+  const first = synthDoc(exampleDoc()).json.resource.azurerm_role_assignment;
+  const second = synthDoc(exampleDoc()).json.resource.azurerm_role_assignment;
+
+  test('the same input gives the same name expression', () => {
+    for (const key of Object.keys(first)) expect(second[key].name).toBe(first[key].name);
+  });
+
+  test('a different role, scope or principal gives a different name input', () => {
+    const names = Object.values(first).map((g) => (g as { name: string }).name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(first.monitoring_monitoring_metrics_publisher.name).toBe(
+      nameFor(AKS_ID, 'Monitoring Metrics Publisher', SP_OBJECT_ID),
+    );
+    expect(first.monitoring_log_analytics_reader.name).toBe(nameFor(AKS_ID, 'Log Analytics Reader', SP_OBJECT_ID));
+  });
+
+  test('a fixed object id makes the principal part literal', () => {
+    const objectId = '22222222-2222-2222-2222-222222222222';
+    const { json } = synthDoc(
+      withCluster(exampleDoc(), (c) => {
+        c.monitoring.principal = { objectId };
+      }),
+    );
+    expect(json.resource.azurerm_role_assignment.monitoring_log_analytics_reader.name).toBe(
+      `\${uuidv5("url", lower(join("|", [data.azurerm_kubernetes_cluster.aks.id, "Log Analytics Reader", "${objectId}"])))}`,
+    );
+  });
+
+  test('every assignment name is a uuidv5 expression (a GUID at plan), never a literal or random value', () => {
+    for (const g of Object.values(first) as Array<{ name: string }>) {
+      expect(g.name).toMatch(/^\$\{uuidv5\("url", lower\(join\("\|", \[/);
+      expect(g.name).not.toMatch(GUID);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import type { MonitoringConfig } from '../config/model';
+import { DataAzureadServicePrincipal } from './terraform-classes';
+import { DeterministicRoleAssignment } from './deterministic-role-assignment';
+
+export interface MonitoringRoleAssignmentsProps {
+  readonly monitoring: MonitoringConfig;
+  /** Resource id of the cluster: the scope of every role. */
+  readonly clusterId: string;
+}
+
+/** `Monitoring Metrics Publisher` → `monitoring_metrics_publisher`: the Terraform address per role. */
+export function roleSlug(role: string): string {
+  return role
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/**
+ * Each configured role on the cluster for the configured principal. Runbook: "az role
+ * assignment create --assignee $APPID --scope <cluster id> --role 'Monitoring Metrics
+ * Publisher'" (and "Log Analytics Reader"). `--assignee` accepts an app id and resolves it;
+ * azurerm does not, so an appId is resolved here to its service principal's object id.
+ */
+export class MonitoringRoleAssignments extends Construct {
+  /** Object id every role is granted to. */
+  public readonly principalId: string;
+  /** The service principal lookup, when the config gives an appId. */
+  public readonly servicePrincipal?: DataAzureadServicePrincipal;
+  public readonly scope: string;
+  /** One assignment per configured role, in config order. */
+  public readonly grants: readonly DeterministicRoleAssignment[];
+
+  constructor(scope: Construct, id: string, props: MonitoringRoleAssignmentsProps) {
+    super(scope, id);
+    const { principal, roles } = props.monitoring;
+    this.scope = props.clusterId;
+
+    if ('appId' in principal) {
+      this.servicePrincipal = new DataAzureadServicePrincipal(this, 'principal', { clientId: principal.appId });
+      this.servicePrincipal.overrideLogicalId('monitoring_principal');
+      this.principalId = this.servicePrincipal.objectId;
+    } else {
+      this.principalId = principal.objectId;
+    }
+
+    const seen = new Map<string, string>();
+    this.grants = roles.map((role) => {
+      const slug = roleSlug(role);
+      const other = seen.get(slug);
+      if (other !== undefined) {
+        throw new Error(`monitoring roles "${other}" and "${role}" would share the Terraform address monitoring_${slug}`);
+      }
+      seen.set(slug, role);
+      return new DeterministicRoleAssignment(this, slug, {
+        scope: this.scope,
+        roleName: role,
+        principalId: this.principalId,
+        // An appId always names a service principal; a bare objectId may be a user or a
+        // group, so Azure is left to look it up.
+        principalType: this.servicePrincipal ? 'ServicePrincipal' : undefined,
+        logicalId: `monitoring_${slug}`,
+      });
+    });
+  }
+}
