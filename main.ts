@@ -16,7 +16,8 @@ const USAGE = `usage: aks-day2 <command> [options]
 commands:
   synth [--only terraform|kubernetes]
       Synthesize the config (AKS_DAY2_CONFIG, default ${DEFAULT_CONFIG_PATH}):
-      Terraform JSON to cdktf.out/ (or CDKTF_OUTDIR) and manifests to dist/<cluster>/.
+      Terraform JSON to cdktf.out/ (or CDKTF_OUTDIR) and manifests to dist/<cluster>/
+      (or CDK8S_OUTDIR). Nothing is written unless the whole config is valid.
   verify --cluster <name> [options]
       Run the runbook's post-provisioning checks against the current kubeconfig context.
       See \`aks-day2 verify --help\`.
@@ -72,7 +73,8 @@ function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): number 
 
   const configPath = env.AKS_DAY2_CONFIG || DEFAULT_CONFIG_PATH;
   const tfOut = resolve(env.CDKTF_OUTDIR || 'cdktf.out');
-  const distOut = resolve('dist');
+  // The cdk8s CLI passes CDK8S_OUTDIR (`cdk8s synth --stdout` uses a temp dir); npm run synth writes dist/.
+  const distOut = resolve(env.CDK8S_OUTDIR || 'dist');
 
   // 1. Read and validate everything before any output is touched.
   let config;
