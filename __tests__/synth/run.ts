@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const EXAMPLE = join(ROOT, 'config', 'example.yaml');
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run the real command line (`node scripts/run.cjs …`, what `npm run synth` runs) in `cwd`. */
+export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): RunResult {
+  const { CDKTF_OUTDIR: _ignored, ...parentEnv } = process.env;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'run.cjs'), ...args], {
+    cwd,
+    env: { ...parentEnv, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'aks-day2-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file under `dir`: relative path → sha256 of its bytes. */
+export function treeHashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  };
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk(dir);
+  return out;
+}

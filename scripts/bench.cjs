@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm run bench`: wall time and peak memory of the whole `npm run synth` command (both apps)
+// for generated configs of 1, 10 and 100 clusters, each run as its own process, as CI runs it.
+// Prints numbers; asserts nothing (targets: 1 cluster < 1 s, 100 clusters < 5 s).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
+const { tmpdir, cpus } = require('node:os');
+const { join } = require('node:path');
+const YAML = require('yaml');
+
+const root = join(__dirname, '..');
+const runs = Number(process.env.BENCH_RUNS || 3);
+const sizes = (process.env.BENCH_SIZES || '1,10,100').split(',').map(Number);
+const example = YAML.parse(readFileSync(join(root, 'config', 'example.yaml'), 'utf8'));
+
+/** The example cluster, repeated with unique names and storage accounts. */
+function configOf(n) {
+  const clusters = [];
+  for (let i = 0; i < n; i++) {
+    const c = structuredClone(example.clusters[0]);
+    const id = String(i).padStart(3, '0');
+    c.name = `${c.name}${id}`;
+    c.aksName = `${c.aksName}${id}`;
+    clusters.push(c);
+  }
+  return YAML.stringify({ ...example, clusters });
+}
+
+// Reports the child's peak RSS (KiB on Linux) on stderr as it exits.
+const probe = join(mkdtempSync(join(tmpdir(), 'aks-day2-bench-')), 'rss.cjs');
+writeFileSync(
+  probe,
+  "process.on('exit', () => require('fs').writeSync(2, `\\nBENCH_MAXRSS=${process.resourceUsage().maxRSS}\\n`));\n",
+);
+
+function measure(args, env, cwd) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', probe, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const rss = Number(/BENCH_MAXRSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  return { ms, rss };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+console.log(`aks-day2 bench: node ${process.version}, ${cpus().length} cores, ${runs} runs each (median, min)`);
+console.log('clusters  wall (median)  wall (min)  peak RSS   files');
+for (const n of sizes) {
+  const cwd = mkdtempSync(join(tmpdir(), `aks-day2-bench-${n}-`));
+  const config = join(cwd, 'config.yaml');
+  writeFileSync(config, configOf(n));
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(measure([join(root, 'scripts', 'run.cjs'), 'synth'], { AKS_DAY2_CONFIG: config }, cwd));
+  const files = spawnSync('find', ['cdktf.out', 'dist', '-type', 'f'], { cwd, encoding: 'utf8' }).stdout.trim().split('\n').length;
+  console.log(
+    `${String(n).padStart(8)}  ${fmt(median(samples.map((s) => s.ms))).padStart(13)}  ${fmt(Math.min(...samples.map((s) => s.ms))).padStart(10)}  ${median(samples.map((s) => s.rss)).toFixed(0).padStart(5)} MiB  ${String(files).padStart(5)}`,
+  );
+  rmSync(cwd, { recursive: true, force: true });
+}
+
+// Reference: what the conventional root import of the provider alone costs.
+if (process.env.BENCH_BARREL !== '0') {
+  const barrel = measure(['-e', "require('@cdktf/provider-azurerm')"], {}, root);
+  console.log(`reference: require('@cdktf/provider-azurerm') alone: ${fmt(barrel.ms)}, ${barrel.rss.toFixed(0)} MiB`);
+}
