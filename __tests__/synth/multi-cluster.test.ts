@@ -1,0 +1,103 @@
+/** A config with several clusters, each with different sections: one folder and one stack each. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { runCli, tempDir, treeHashes } from './run';
+
+const CONFIG = `
+clusters:
+  - name: gk
+    resourceGroup: gk-rg
+    aksName: gk-aks
+    location: eastus
+    policy: {namespaces: [production, staging], allowedRepos: [myacr.azurecr.io/]}
+  - name: native
+    resourceGroup: native-rg
+    aksName: native-aks
+    location: westeurope
+    acr: {name: nativeacr}
+    policy: {engine: vap, namespaces: [apps], allowedRepos: [ghcr.io/contoso/]}
+    smokeTest: {ingressUrl: "http://10.0.0.4", blockedUrl: "http://example.com", namespace: smoke}
+  - name: bare
+    resourceGroup: bare-rg
+    aksName: bare-aks
+    location: eastus2
+`;
+
+describe('three clusters', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'clusters.yaml'), CONFIG);
+  mkdirSync(join(cwd, 'dist', 'retired'), { recursive: true });
+  writeFileSync(join(cwd, 'dist', 'retired', 'kustomization.yaml'), 'resources: []\n');
+  const result = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: join(cwd, 'clusters.yaml') });
+  const dist = treeHashes(join(cwd, 'dist'));
+  const read = (p: string) => readFileSync(join(cwd, 'dist', p), 'utf8');
+
+  test('synthesizes a stack per cluster', () => {
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(cwd, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['bare', 'gk', 'native']);
+  });
+
+  test('gatekeeper cluster: template and constraint folders, no smoke test', () => {
+    expect(Object.keys(dist).filter((p) => p.startsWith('gk/')).sort()).toEqual([
+      'gk/gatekeeper-templates/k8sallowedrepos-template.yaml',
+      'gk/gatekeeper-templates/kustomization.yaml',
+      'gk/kustomization.yaml',
+      'gk/policy/k8sallowedrepos-constraint.yaml',
+      'gk/policy/kustomization.yaml',
+    ]);
+    expect(parseYaml(read('gk/kustomization.yaml')).resources).toEqual(['gatekeeper-templates', 'policy']);
+    const constraint = parseYaml(read('gk/policy/k8sallowedrepos-constraint.yaml'));
+    expect(constraint.spec.match.namespaces).toEqual(['production', 'staging']);
+    expect(constraint.spec.parameters.repos).toEqual(['myacr.azurecr.io/']);
+  });
+
+  test('vap cluster: no Gatekeeper objects; the ACR is allowed; smoke test in its namespace', () => {
+    expect(Object.keys(dist).filter((p) => p.startsWith('native/')).sort()).toEqual([
+      'native/kustomization.yaml',
+      'native/policy/allowed-repos-vap.yaml',
+      'native/policy/kustomization.yaml',
+      'native/smoke-test/kustomization.yaml',
+      'native/smoke-test/smoke-test.yaml',
+    ]);
+    expect(parseYaml(read('native/kustomization.yaml')).resources).toEqual(['policy']);
+    const kinds = parseAllDocuments(read('native/policy/allowed-repos-vap.yaml')).map((d) => d.toJS().kind);
+    expect(kinds.sort()).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(read('native/policy/allowed-repos-vap.yaml')).toContain('nativeacr.azurecr.io/');
+    const smoke = parseAllDocuments(read('native/smoke-test/smoke-test.yaml')).map((d) => d.toJS());
+    expect(smoke.map((o) => o.metadata.namespace)).toEqual(smoke.map(() => 'smoke'));
+  });
+
+  test('a cluster with no Kubernetes sections gets an empty kustomization', () => {
+    expect(Object.keys(dist).filter((p) => p.startsWith('bare/'))).toEqual(['bare/kustomization.yaml']);
+    expect(parseYaml(read('bare/kustomization.yaml')).resources).toEqual([]);
+  });
+
+  test('a dist/ folder of a cluster no longer in the config is kept and named in a warning', () => {
+    expect(dist['retired/kustomization.yaml']).toBeDefined();
+    expect(result.stderr).toContain('warning: dist/retired/ is not in the config');
+  });
+});
+
+describe('--only', () => {
+  test('--only kubernetes writes dist/ and no cdktf.out/', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'c.yaml'), CONFIG);
+    const r = runCli(['synth', '--only', 'kubernetes'], cwd, { AKS_DAY2_CONFIG: join(cwd, 'c.yaml') });
+    expect(r.status).toBe(0);
+    expect(Object.keys(treeHashes(join(cwd, 'cdktf.out')))).toEqual([]);
+    expect(Object.keys(treeHashes(join(cwd, 'dist'))).length).toBeGreaterThan(5);
+  });
+  test('--only terraform honours CDKTF_OUTDIR (as cdktf deploy sets it) and leaves dist/ alone', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'c.yaml'), CONFIG);
+    const r = runCli(['synth', '--only', 'terraform'], cwd, {
+      AKS_DAY2_CONFIG: join(cwd, 'c.yaml'),
+      CDKTF_OUTDIR: join(cwd, 'tf'),
+    });
+    expect(r.status).toBe(0);
+    expect(Object.keys(treeHashes(join(cwd, 'tf')))).toContain('stacks/gk/cdk.tf.json');
+    expect(Object.keys(treeHashes(join(cwd, 'dist')))).toEqual([]);
+  });
+});
