@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from './config/load';
-import { renderManifests } from './charts/render';
-import { buildTerraformApp } from './lib/terraform-app';
 import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
 import { staleClusterDirs } from './lib/stale';
 
@@ -56,7 +54,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 
 type Part = 'terraform' | 'kubernetes';
 
-function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): number {
+async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   let parts: readonly Part[] = ['terraform', 'kubernetes'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -89,7 +87,10 @@ function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): number 
     throw e;
   }
 
-  // 2. Build every output in staging directories.
+  // 2. Build every output in staging directories. cdktf and cdk8s load only here, so `verify`
+  //    and a config error never pay for them.
+  const { buildTerraformApp } = await import('./lib/terraform-app');
+  const { renderManifests } = await import('./charts/render');
   const staged: Array<{ staging: string; target: string }> = [];
   try {
     if (parts.includes('terraform')) {

@@ -1,0 +1,331 @@
+/**
+ * The checks, in-process, against the emulated API server (helpers/fake-cluster.ts) through the
+ * in-memory KubeApi, on a fake clock: every answer shape and fault the issue lists, with no
+ * waiting. The same emulation is served over HTTP to the real CLI in e2e.test.ts.
+ */
+import { join } from 'node:path';
+import { parseConfig } from '../../config/load';
+import { readFileSync } from 'node:fs';
+import type { CheckContext, CheckId } from '../../verify/check';
+import { ALL_CHECKS } from '../../verify/checks';
+import { findPolicy, findSmoke, readManifestFiles } from '../../verify/manifests';
+import { runChecks, type CheckResult } from '../../verify/runner';
+import * as shapes from './fixtures/api-shapes';
+import { FIXTURE_CONFIG, FIXTURE_DIST } from './helpers/cli-process';
+import { CONTOSOFIN_POLICY, CONTOSOVAP_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
+import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
+
+const clusters = parseConfig(readFileSync(FIXTURE_CONFIG, 'utf8')).clusters;
+
+interface Run {
+  readonly results: CheckResult[];
+  readonly byId: Record<string, CheckResult>;
+  readonly fake: FakeCluster;
+  readonly progress: string[];
+  readonly clock: FakeClock;
+}
+
+async function run(
+  behaviour: Behaviour,
+  opts: { cluster?: 'contosofin' | 'contosovap'; only?: CheckId[]; timeoutMs?: number; requestTimeoutMs?: number; unreachable?: boolean } = {},
+): Promise<Run> {
+  const name = opts.cluster ?? 'contosofin';
+  const cluster = clusters.find((c) => c.name === name)!;
+  const fake = new FakeCluster(behaviour, name === 'contosofin' ? CONTOSOFIN_POLICY : CONTOSOVAP_POLICY);
+  const dir = join(FIXTURE_DIST, name);
+  const files = readManifestFiles(dir);
+  const clock = new FakeClock();
+  const progress: string[] = [];
+  const ctx: CheckContext = {
+    api: new FakeKubeApi(fake, { requestTimeoutMs: opts.requestTimeoutMs, unreachable: opts.unreachable }),
+    cluster,
+    distDir: dir,
+    policy: findPolicy(files, cluster.policy!.engine, dir),
+    smoke: findSmoke(files, dir),
+    clock,
+    timeoutMs: opts.timeoutMs ?? 5000,
+    progress: (line) => progress.push(line),
+  };
+  const checks = ALL_CHECKS.filter((c) => !opts.only || opts.only.includes(c.id));
+  const results = await runChecks(checks, ctx, () => undefined);
+  return { results, byId: Object.fromEntries(results.map((r) => [r.id, r])), fake, progress, clock };
+}
+
+describe('nodes', () => {
+  test('every node Ready passes and names them', async () => {
+    const { byId } = await run({}, { only: ['nodes'] });
+    expect(byId.nodes).toMatchObject({ status: 'passed', expected: 'every node Ready' });
+    expect(byId.nodes.got).toBe(`3/3 Ready (${shapes.NODE_NAMES.join(', ')})`);
+  });
+
+  test('a NotReady node fails the check, named with its condition', async () => {
+    const { byId } = await run({ notReadyNodes: ['aks-user-12345678-vmss000001'] }, { only: ['nodes'] });
+    expect(byId.nodes.status).toBe('failed');
+    expect(byId.nodes.got).toBe(
+      '2/3 Ready; not Ready: aks-user-12345678-vmss000001 (Ready=Unknown: NodeStatusUnknown: Kubelet stopped posting node status.)',
+    );
+  });
+});
+
+describe('api-endpoints', () => {
+  test("lists the kubernetes Service's ready addresses with the port, read from EndpointSlices", async () => {
+    const { byId, fake } = await run({ apiServerIps: ['20.62.134.11', '20.62.134.10'] }, { only: ['api-endpoints'] });
+    expect(byId['api-endpoints']).toMatchObject({ status: 'passed', got: '20.62.134.10:443, 20.62.134.11:443' });
+    expect(fake.requests.map((r) => `${r.path}?${r.query}`)).toEqual([
+      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+    ]);
+  });
+
+  test('no slice fails', async () => {
+    const { byId } = await run({ apiServerIps: [] }, { only: ['api-endpoints'] });
+    expect(byId['api-endpoints']).toMatchObject({ status: 'failed', got: 'no EndpointSlice labelled kubernetes.io/service-name=kubernetes in namespace default' });
+  });
+
+  test('an answer slower than the request timeout fails this check only', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', slow: /endpointslices/, slowMs: 2000 }, { only: ['nodes', 'api-endpoints', 'policy-installed'], requestTimeoutMs: 300 });
+    expect(byId.nodes.status).toBe('passed');
+    expect(byId['api-endpoints']).toMatchObject({ status: 'failed', got: expect.stringMatching(/^no answer from the API server at .* within 0\.3 s$/) });
+    expect(byId['policy-installed'].status).toBe('passed');
+  });
+});
+
+describe('policy-installed', () => {
+  test('Gatekeeper: template created, constraint present and enforcing', async () => {
+    const { byId, fake } = await run({ installed: 'gatekeeper' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed']).toMatchObject({
+      status: 'passed',
+      expected: 'ConstraintTemplate k8sallowedrepos created; K8sAllowedRepos allowed-repos present, enforcementAction deny',
+      got: 'template created; K8sAllowedRepos allowed-repos present, enforcementAction deny; audit: 0 existing violation(s)',
+    });
+    expect(fake.requests.map((r) => r.path)).toEqual([
+      '/apis/templates.gatekeeper.sh/v1/constrainttemplates/k8sallowedrepos',
+      '/apis/constraints.gatekeeper.sh/v1beta1/k8sallowedrepos/allowed-repos',
+    ]);
+  });
+
+  test('Gatekeeper not installed: says so', async () => {
+    const { byId } = await run({ installed: 'nothing' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toMatch(/^ConstraintTemplate k8sallowedrepos not found \(is Gatekeeper installed\? apply .*contosofin\/gatekeeper-templates\/\)$/);
+  });
+
+  test('template not (yet) created by Gatekeeper', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', templateCreated: false }, { only: ['policy-installed'] });
+    expect(byId['policy-installed']).toMatchObject({ status: 'failed', got: 'ConstraintTemplate k8sallowedrepos not created (status.created: undefined)' });
+  });
+
+  test('a constraint in dryrun refuses nothing: fails', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', enforcementAction: 'dryrun' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toMatch(/enforcementAction dryrun/);
+  });
+
+  test('RBAC forbids reading templates: the 403 message, and the run goes on', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', rbacForbidden: /constrainttemplates/ }, { only: ['policy-installed', 'policy-works'] });
+    expect(byId['policy-installed']).toMatchObject({
+      status: 'failed',
+      got: '403 Forbidden: constrainttemplates.templates.gatekeeper.sh "k8sallowedrepos" is forbidden: User "system:serviceaccount:ci:aks-day2-verify" cannot get resource "constrainttemplates" in API group "templates.gatekeeper.sh" at the cluster scope: Azure does not have opinion for this user.',
+    });
+    expect(byId['policy-works'].status).toBe('passed');
+  });
+
+  test('VAP: policy and binding (names from the manifests), Deny', async () => {
+    const { byId, fake } = await run({ installed: 'vap' }, { cluster: 'contosovap', only: ['policy-installed'] });
+    expect(byId['policy-installed']).toMatchObject({
+      status: 'passed',
+      got: 'policy allowed-repos and binding allowed-repos-production present, validationActions [Deny]',
+    });
+    expect(fake.requests.map((r) => r.path)).toEqual([
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/allowed-repos',
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/allowed-repos-production',
+    ]);
+  });
+
+  test('VAP with type-check warnings fails and quotes them', async () => {
+    const warnings = [{ fieldRef: 'spec.validations[1].expression', warning: "ERROR: <input>:1:5: undefined field 'imagez'\n | x" }];
+    const { byId } = await run({ installed: 'vap', vapWarnings: warnings }, { cluster: 'contosovap', only: ['policy-installed'] });
+    expect(byId['policy-installed']).toMatchObject({
+      status: 'failed',
+      got: "type-check warnings: spec.validations[1].expression: ERROR: <input>:1:5: undefined field 'imagez'",
+    });
+  });
+
+  test('VAP missing (e.g. Kubernetes before 1.30)', async () => {
+    const { byId } = await run({ installed: 'nothing' }, { cluster: 'contosovap', only: ['policy-installed'] });
+    expect(byId['policy-installed'].got).toMatch(/^ValidatingAdmissionPolicy allowed-repos not found .*Kubernetes 1\.30 or later\)$/);
+  });
+});
+
+describe('policy-works (server-side dry run)', () => {
+  test('Gatekeeper: centos refused in production with the policy message, an allowed image admitted, centos admitted in default', async () => {
+    const { byId, fake } = await run({ installed: 'gatekeeper' }, { only: ['policy-works'] });
+    const r = byId['policy-works'];
+    expect(r.status).toBe('passed');
+    expect(r.expected).toBe(
+      'centos refused by K8sAllowedRepos allowed-repos in production; kevingbb/aks-day2-probe:latest admitted there; centos admitted in default',
+    );
+    expect(r.details).toEqual([
+      'ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" has image "centos", which is not from an allowed repo (allowed: kevingbb/, cr.l5d.io/linkerd/)',
+      'ok   production: kevingbb/aks-day2-probe:latest (allowed image) admitted',
+      'ok   default: centos (outside the policy) admitted',
+    ]);
+    // Nothing but dry runs: every write carried dryRun=All.
+    expect(fake.writes).toEqual([
+      'POST /api/v1/namespaces/production/pods?dryRun=All',
+      'POST /api/v1/namespaces/production/pods?dryRun=All',
+      'POST /api/v1/namespaces/default/pods?dryRun=All',
+    ]);
+    expect(fake.requests.map((q) => (q.body as any)?.spec?.containers?.[0]?.image).filter(Boolean)).toEqual([
+      'centos',
+      'kevingbb/aks-day2-probe:latest',
+      'centos',
+    ]);
+  });
+
+  test('VAP: 422 denial recognized by policy and binding name, in every policy namespace', async () => {
+    const { byId } = await run({ installed: 'vap' }, { cluster: 'contosovap', only: ['policy-works'] });
+    const r = byId['policy-works'];
+    expect(r.status).toBe('passed');
+    expect(r.details).toEqual([
+      `ok   production: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos-production' denied request: container "probe" has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      'ok   production: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
+      `ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos-production' denied request: container "probe" has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      'ok   staging: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
+      'ok   smoke: centos (outside the policy) admitted',
+    ]);
+  });
+
+  test('a policy that admits everything fails, with the failurePolicy hint for Gatekeeper', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', admission: 'admit-all' }, { only: ['policy-works'] });
+    const r = byId['policy-works'];
+    expect(r.status).toBe('failed');
+    expect(r.got).toMatch(/^production: centos was admitted, expected refusal by K8sAllowedRepos allowed-repos \(with Gatekeeper's default failurePolicy Ignore/);
+  });
+
+  test('a webhook timeout is named as such', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', admission: 'webhook-timeout' }, { only: ['policy-works'] });
+    const r = byId['policy-works'];
+    expect(r.status).toBe('failed');
+    expect(r.details[0]).toMatch(/^FAIL production: centos: an admission webhook timed out: Internal error occurred: failed calling webhook "validation\.gatekeeper\.sh": .*context deadline exceeded$/);
+    expect(r.details[1]).toMatch(/^FAIL production: kevingbb\/aks-day2-probe:latest \(allowed image\) expected admitted, got an admission webhook timed out/);
+  });
+
+  test('a refusal by something else (Pod Security) is not the policy working', async () => {
+    const { byId } = await run({ installed: 'gatekeeper', admission: 'pod-security' }, { only: ['policy-works'] });
+    expect(byId['policy-works'].details[0]).toMatch(/^FAIL production: centos refused, but not by K8sAllowedRepos allowed-repos: pods "aks-day2-verify-denied" is forbidden: violates PodSecurity/);
+  });
+});
+
+describe('smoke-job', () => {
+  test('applies the Job, waits, shows its log, deletes it (Background)', async () => {
+    const { byId, fake, clock } = await run({ job: 'completes' }, { only: ['smoke-job'] });
+    const r = byId['smoke-job'];
+    expect(r.status).toBe('passed');
+    expect(r.expected).toBe('Job default/aks-day2-smoke (from smoke-test/smoke-test.yaml) completes within 5 s');
+    expect(r.got).toBe('completed after 0.25 s; log: PASS blocked http://www.superman.com: HTTP 470 Action: Deny');
+    expect(r.details).toEqual([
+      'log | PASS ingress http://100.64.2.4 answered HTTP 404',
+      'log | PASS blocked http://www.superman.com: HTTP 470 Action: Deny',
+      'cleanup: deleted Job default/aks-day2-smoke',
+    ]);
+    expect(fake.writes).toEqual([
+      'DELETE /apis/batch/v1/namespaces/default/jobs/aks-day2-smoke?propagationPolicy=Background',
+      'POST /apis/batch/v1/namespaces/default/jobs',
+      'DELETE /apis/batch/v1/namespaces/default/jobs/aks-day2-smoke?propagationPolicy=Background',
+    ]);
+    expect(fake.jobs.size).toBe(0);
+    expect(clock.sleeps).toEqual([250]);
+    const created = fake.requests.find((q) => q.method === 'POST')!.body as any;
+    expect(created.metadata).toMatchObject({ name: 'aks-day2-smoke', namespace: 'default' });
+    expect(created.spec.template.spec.containers[0].name).toBe('smoke');
+    // The log is read from the Job's Pod, found by the selector the server filled in.
+    expect(fake.requests.find((q) => q.path === '/api/v1/namespaces/default/pods')!.query.get('labelSelector')).toBe(
+      `batch.kubernetes.io/controller-uid=${shapes.JOB_UID}`,
+    );
+    expect(fake.requests.find((q) => q.path.endsWith('/log'))!.query.toString()).toBe('container=smoke&tailLines=40');
+  });
+
+  test('a failed Job fails the check with its reason and FAIL line, and is still deleted', async () => {
+    const { byId, fake } = await run({ job: 'fails' }, { only: ['smoke-job'] });
+    const r = byId['smoke-job'];
+    expect(r.status).toBe('failed');
+    expect(r.got).toBe(
+      'failed after 0.25 s (BackoffLimitExceeded: Job has reached the specified backoff limit); log: FAIL blocked http://www.superman.com answered HTTP 200, expected blocked',
+    );
+    expect(fake.jobs.size).toBe(0);
+  });
+
+  test('a Job that never finishes: bounded by --timeout, progress lines while waiting, deleted', async () => {
+    const { byId, fake, progress, clock } = await run({ job: 'never' }, { only: ['smoke-job'], timeoutMs: 2000 });
+    const r = byId['smoke-job'];
+    expect(r.status).toBe('failed');
+    expect(r.got).toBe('still running after 2 s (active 1); raise --timeout if it needs longer; log: PASS ingress http://100.64.2.4 answered HTTP 404');
+    expect(clock.t).toBe(2000);
+    expect(progress).toEqual([
+      'smoke-job: waiting for Job default/aks-day2-smoke (active 1), 0.5 s of 2 s',
+      'smoke-job: waiting for Job default/aks-day2-smoke (active 1), 1 s of 2 s',
+      'smoke-job: waiting for Job default/aks-day2-smoke (active 1), 1.5 s of 2 s',
+    ]);
+    expect(fake.jobs.size).toBe(0);
+    expect(fake.writes.at(-1)).toBe('DELETE /apis/batch/v1/namespaces/default/jobs/aks-day2-smoke?propagationPolicy=Background');
+  });
+
+  test('a Job left from an earlier run is deleted first; a 409 while it goes is retried', async () => {
+    const { byId, fake } = await run({ leftoverJob: true, jobConflictOnce: true }, { only: ['smoke-job'] });
+    expect(byId['smoke-job'].status).toBe('passed');
+    expect(fake.writes).toEqual([
+      'DELETE /apis/batch/v1/namespaces/default/jobs/aks-day2-smoke?propagationPolicy=Background',
+      'POST /apis/batch/v1/namespaces/default/jobs',
+      'POST /apis/batch/v1/namespaces/default/jobs',
+      'DELETE /apis/batch/v1/namespaces/default/jobs/aks-day2-smoke?propagationPolicy=Background',
+    ]);
+  });
+
+  test('a script ConfigMap is applied before the Job and deleted after it; others are left alone', async () => {
+    const { byId, fake } = await run({}, { cluster: 'contosovap', only: ['smoke-job'] });
+    expect(byId['smoke-job'].status).toBe('passed');
+    expect(byId['smoke-job'].details.at(-1)).toBe('cleanup: deleted Job smoke/aks-day2-smoke and 1 ConfigMap(s)');
+    expect(fake.writes).toEqual([
+      'DELETE /apis/batch/v1/namespaces/smoke/jobs/aks-day2-smoke?propagationPolicy=Background',
+      'DELETE /api/v1/namespaces/smoke/configmaps/aks-day2-smoke-script',
+      'POST /api/v1/namespaces/smoke/configmaps',
+      'POST /apis/batch/v1/namespaces/smoke/jobs',
+      'DELETE /apis/batch/v1/namespaces/smoke/jobs/aks-day2-smoke?propagationPolicy=Background',
+      'DELETE /api/v1/namespaces/smoke/configmaps/aks-day2-smoke-script',
+    ]);
+    expect(fake.configMaps.size).toBe(0);
+  });
+});
+
+describe('the run as a whole', () => {
+  test('all five pass against a healthy emulated cluster', async () => {
+    const { results } = await run({ installed: 'gatekeeper' });
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['nodes', 'passed'],
+      ['api-endpoints', 'passed'],
+      ['policy-installed', 'passed'],
+      ['policy-works', 'passed'],
+      ['smoke-job', 'passed'],
+    ]);
+  });
+
+  test('connection refused: the first check says so, the rest are not run', async () => {
+    const { results, fake } = await run({ installed: 'gatekeeper' }, { unreachable: true });
+    expect(results[0]).toMatchObject({
+      status: 'failed',
+      got: 'cannot reach the API server at https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io:443: connection refused (ECONNREFUSED)',
+    });
+    expect(results.slice(1).map((r) => [r.status, r.got])).toEqual(
+      Array(4).fill(['skipped', `not run: ${results[0].got}`]),
+    );
+    expect(fake.requests).toEqual([]);
+  });
+
+  test('401: the first check says how to refresh credentials, the rest are not run', async () => {
+    const { results, fake } = await run({ installed: 'gatekeeper', token: 'the-right-one' });
+    expect(results[0].status).toBe('failed');
+    expect(results[0].got).toMatch(/^401 Unauthorized: the API server rejected the kubeconfig's credentials/);
+    expect(results.slice(1).every((r) => r.status === 'skipped')).toBe(true);
+    expect(fake.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * The command line in-process (runVerify with an in-memory connection and a fake clock):
+ * arguments, config, cluster names, manifests, kubeconfig lookup, output, JUnit, exit codes and
+ * credential redaction. The real client-node path runs in e2e.test.ts.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT, HELP, parseArgs, redactSecrets, runVerify, type VerifyDeps } from '../../verify/cli';
+import type { KubeconfigSource } from '../../verify/kubeconfig-source';
+import { ConnectError } from '../../verify/kubeconfig-source';
+import { FAKE_TOKEN, FIXTURE_CONFIG, FIXTURE_DIST, writeKubeconfig } from './helpers/cli-process';
+import { CONTOSOFIN_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
+import { FakeClock, FakeKubeApi, fakeConnection } from './helpers/fake-kube-api';
+import { xmlProblem } from './helpers/xml-check';
+
+const kubeconfig = writeKubeconfig('https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io:443');
+
+interface Outcome {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+  readonly sources: KubeconfigSource[];
+  readonly fake: FakeCluster;
+}
+
+async function cli(
+  argv: string[],
+  opts: { env?: NodeJS.ProcessEnv; behaviour?: Behaviour; secrets?: string[]; contextName?: string; connectError?: string; authorization?: string } = {},
+): Promise<Outcome> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sources: KubeconfigSource[] = [];
+  const fake = new FakeCluster(opts.behaviour ?? { installed: 'gatekeeper' }, CONTOSOFIN_POLICY);
+  const deps: VerifyDeps = {
+    connect: async (source) => {
+      sources.push(source);
+      if (opts.connectError) throw new ConnectError(opts.connectError);
+      return fakeConnection(new FakeKubeApi(fake, { authorization: opts.authorization }), {
+        secrets: () => opts.secrets ?? [],
+        ...(opts.contextName ? { contextName: opts.contextName, clusterName: opts.contextName } : {}),
+      });
+    },
+    clock: new FakeClock(),
+  };
+  const env = opts.env ?? { AKS_DAY2_CONFIG: FIXTURE_CONFIG, KUBECONFIG: kubeconfig.path };
+  const code = await runVerify(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) }, deps);
+  return { code, out, err, sources, fake };
+}
+
+const base = ['--cluster', 'contosofin', '--dist', FIXTURE_DIST];
+
+describe('usage (exit 2)', () => {
+  test('--help prints the checks, options and exit codes, exit 0', async () => {
+    const { code, out } = await cli(['--help']);
+    expect(code).toBe(EXIT.passed);
+    expect(out).toEqual([HELP]);
+    for (const id of ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job']) expect(HELP).toContain(`  ${id} `);
+    expect(HELP).toMatch(/exit codes:\n  0  every selected check passed\n  1  a check failed/);
+  });
+
+  test.each([
+    [['--cluster'], '--cluster needs a value'],
+    [['--cluster', 'contosofin', '--nope'], 'unexpected argument "--nope"'],
+    [['--cluster', 'contosofin', '--only', 'nodes,bogus'], '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job)'],
+    [['--cluster', 'contosofin', '--timeout', '-1'], '--timeout must be a positive number of seconds, got "-1"'],
+    [['--cluster', 'contosofin', '--timeout', '1e3'], '--timeout must be a positive number of seconds, got "1e3"'],
+    [['--cluster', 'a', '--cluster=b'], '--cluster given twice'],
+  ])('%j → %s', async (argv, message) => {
+    const { code, err } = await cli(argv);
+    expect(code).toBe(EXIT.usage);
+    expect(err[0]).toBe(`aks-day2 verify: ${message}`);
+  });
+
+  test('--cluster missing or unknown: lists the clusters of the config', async () => {
+    const missing = await cli([]);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, bare)`]);
+    const unknown = await cli(['--cluster', 'contoso']);
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, bare`]);
+  });
+
+  test('--only with a check the config does not enable', async () => {
+    const { code, err } = await cli(['--cluster', 'bare', '--only', 'nodes,smoke-job']);
+    expect(code).toBe(EXIT.usage);
+    expect(err).toEqual(['aks-day2 verify: smoke-job does not apply: the cluster has no smokeTest in the config']);
+  });
+
+  test('parseArgs accepts --flag=value and fractional seconds', () => {
+    expect(parseArgs(['--cluster=c', '--timeout=0.5', '--request-timeout', '2', '--only', 'nodes, smoke-job'])).toMatchObject({
+      cluster: 'c',
+      timeoutMs: 500,
+      requestTimeoutMs: 2000,
+      only: ['nodes', 'smoke-job'],
+      dist: 'dist',
+    });
+  });
+});
+
+describe('setup errors (exit 3), before any API call', () => {
+  test('an invalid config prints its problems', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-cfg-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'clusters:\n  - name: Bad_Name\n');
+    const { code, err, sources } = await cli(base, { env: { AKS_DAY2_CONFIG: join(dir, 'bad.yaml'), KUBECONFIG: kubeconfig.path } });
+    expect(code).toBe(EXIT.setup);
+    expect(err[0]).toMatch(/^aks-day2 verify: .*bad\.yaml: \d+ problems? in the config:/);
+    expect(sources).toEqual([]);
+  });
+
+  test('dist/<cluster>/ missing: run npm run synth', async () => {
+    const { code, err } = await cli(['--cluster', 'contosofin', '--dist', join(FIXTURE_DIST, 'nowhere')]);
+    expect(code).toBe(EXIT.setup);
+    expect(err).toEqual([`aks-day2 verify: ${join(FIXTURE_DIST, 'nowhere', 'contosofin')}/ does not exist: run \`npm run synth\` to synthesize the manifests verify reads`]);
+  });
+
+  test('nodes and api-endpoints alone need no manifests', async () => {
+    const { code } = await cli(['--cluster', 'contosofin', '--dist', join(FIXTURE_DIST, 'nowhere'), '--only', 'nodes,api-endpoints']);
+    expect(code).toBe(EXIT.passed);
+  });
+
+  test('no kubeconfig: says where it looked and how to get credentials for this cluster', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    const { code, err, sources } = await cli(base, { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, HOME: home } });
+    expect(code).toBe(EXIT.setup);
+    expect(err).toEqual([
+      `aks-day2 verify: no kubeconfig: KUBECONFIG is not set and ${join(home, '.kube', 'config')} does not exist. Get credentials with: az aks get-credentials -g contosofin-rg -n contosofin-aks`,
+    ]);
+    expect(sources).toEqual([]);
+  });
+
+  test('KUBECONFIG naming a missing file; ~/.kube/config used when KUBECONFIG is unset', async () => {
+    const missing = await cli(base, { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, KUBECONFIG: '/nonexistent/kubeconfig' } });
+    expect(missing.code).toBe(EXIT.setup);
+    expect(missing.err[0]).toMatch(/KUBECONFIG is set, but \/nonexistent\/kubeconfig does not exist\. Get credentials with: az aks get-credentials/);
+
+    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    const kube = join(home, '.kube');
+    require('node:fs').mkdirSync(kube);
+    writeFileSync(join(kube, 'config'), 'apiVersion: v1\n');
+    const found = await cli(base, { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, HOME: home } });
+    expect(found.sources).toEqual([{ kind: 'files', paths: [join(kube, 'config')] }]);
+  });
+
+  test('an unusable kubeconfig (e.g. unknown --context) is a setup error with its message', async () => {
+    const { code, err } = await cli([...base, '--context', 'x'], { connectError: '--context x: not in the kubeconfig (contexts: contosofin-aks-admin)' });
+    expect(code).toBe(EXIT.setup);
+    expect(err).toEqual(['aks-day2 verify: --context x: not in the kubeconfig (contexts: contosofin-aks-admin)']);
+  });
+
+  test('--junit still gets a file: one error testcase', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'sub', 'verify.xml');
+    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    await cli([...base, '--junit', junit], { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, HOME: home } });
+    const xml = readFileSync(junit, 'utf8');
+    expect(xmlProblem(xml)).toBeUndefined();
+    expect(xml).toMatch(/<error message="no kubeconfig: KUBECONFIG is not set/);
+  });
+});
+
+describe('a run', () => {
+  test('all pass: header, one line per check, summary; exit 0; JUnit written', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'verify.xml');
+    const { code, out, err } = await cli([...base, '--junit', junit]);
+    expect(code).toBe(EXIT.passed);
+    expect(err).toEqual([]);
+    expect(out[0]).toBe(
+      'aks-day2 verify: cluster contosofin (AKS contosofin-aks), context contosofin-aks-admin, API server https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io',
+    );
+    expect(out.filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => l.slice(0, 21).trim())).toEqual([
+      'PASS nodes',
+      'PASS api-endpoints',
+      'PASS policy-installed',
+      'PASS policy-works',
+      'PASS smoke-job',
+    ]);
+    // Default --timeout 180 s polls the Job every 2 s (fake clock: no real waiting).
+    expect(out.at(-1)).toBe('verify contosofin: 5 passed, 0 failed of 5 check(s) in 2.00 s');
+    expect(xmlProblem(readFileSync(junit, 'utf8'))).toBeUndefined();
+    expect(readFileSync(junit, 'utf8')).toContain('tests="5" failures="0" errors="0" skipped="0" time="2.000"');
+  });
+
+  test('a failed check: exit 1', async () => {
+    const { code, out } = await cli(base, { behaviour: { installed: 'gatekeeper', notReadyNodes: ['aks-system-12345678-vmss000000'] } });
+    expect(code).toBe(EXIT.failed);
+    expect(out.find((l) => l.startsWith('FAIL nodes'))).toMatch(/not Ready: aks-system-12345678-vmss000000 \(Ready=Unknown/);
+  });
+
+  test('--only runs the named checks, in the runbook order', async () => {
+    const { code, out, fake } = await cli([...base, '--only', 'api-endpoints,nodes']);
+    expect(code).toBe(EXIT.passed);
+    expect(out.filter((l) => /^PASS /.test(l)).map((l) => l.split(/\s+/)[1])).toEqual(['nodes', 'api-endpoints']);
+    expect(fake.writes).toEqual([]);
+  });
+
+  test('checks the config does not enable are noted, not run', async () => {
+    const { code, out } = await cli(['--cluster', 'bare', '--dist', FIXTURE_DIST]);
+    expect(code).toBe(EXIT.passed);
+    expect(out.slice(1, 4)).toEqual([
+      'note: policy-installed not run: the cluster has no policy in the config',
+      'note: policy-works not run: the cluster has no policy in the config',
+      'note: smoke-job not run: the cluster has no smokeTest in the config',
+    ]);
+  });
+
+  test('a context that does not look like the cluster: warning on stderr, checks still run', async () => {
+    const { code, err } = await cli(base, { contextName: 'kind-dev' });
+    expect(code).toBe(EXIT.passed);
+    expect(err).toEqual([
+      `warning: context "kind-dev" (cluster "kind-dev") does not look like contosofin-aks's; az aks get-credentials names it contosofin-aks. Checking it anyway; pass --context to choose another.`,
+    ]);
+  });
+
+  test('progress lines go to stderr while the Job runs', async () => {
+    const { err, code } = await cli([...base, '--only', 'smoke-job', '--timeout', '1'], { behaviour: { job: 'never' } });
+    expect(code).toBe(EXIT.failed);
+    expect(err).toEqual([
+      '... smoke-job: waiting for Job default/aks-day2-smoke (active 1), 0.25 s of 1 s',
+      '... smoke-job: waiting for Job default/aks-day2-smoke (active 1), 0.5 s of 1 s',
+      '... smoke-job: waiting for Job default/aks-day2-smoke (active 1), 0.75 s of 1 s',
+    ]);
+  });
+
+  test('a credential echoed by the server is redacted everywhere, JUnit included', async () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'verify.xml');
+    const { code, out, err } = await cli([...base, '--junit', junit], {
+      behaviour: { installed: 'gatekeeper', token: FAKE_TOKEN, rbacForbidden: /constrainttemplates/, echoCredentialInForbidden: true },
+      authorization: `Bearer ${FAKE_TOKEN}`,
+      secrets: [FAKE_TOKEN, `Bearer ${FAKE_TOKEN}`],
+    });
+    expect(code).toBe(EXIT.failed);
+    const all = [...out, ...err, readFileSync(junit, 'utf8')].join('\n');
+    expect(all).not.toContain(FAKE_TOKEN);
+    expect(out.find((l) => l.startsWith('FAIL policy-installed'))).toContain('User "token:[redacted]" cannot get resource "constrainttemplates"');
+  });
+
+  test('redactSecrets: longest first, short strings left alone', () => {
+    expect(redactSecrets('Authorization: Bearer abcdefgh12345678 and abcdefgh12345678', ['abcdefgh12345678', 'Bearer abcdefgh12345678'])).toBe(
+      'Authorization: [redacted] and [redacted]',
+    );
+    expect(redactSecrets('a default value', ['a', 'default'])).toBe('a default value');
+  });
+
+  test('a --junit path that cannot be written is reported, the exit code stays the checks\'', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'f');
+    writeFileSync(file, '');
+    const { code, err } = await cli([...base, '--only', 'nodes', '--junit', join(file, 'verify.xml')]);
+    expect(code).toBe(EXIT.passed);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(new RegExp(`^aks-day2 verify: cannot write --junit .*/f/verify\\.xml: (ENOTDIR|EEXIST)$`));
+    expect(existsSync(join(file, 'verify.xml'))).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const FIXTURES = join(__dirname, '..', 'fixtures');
+export const FIXTURE_CONFIG = join(FIXTURES, 'config.yaml');
+export const FIXTURE_DIST = join(FIXTURES, 'dist');
+
+/** A token nobody would type, to prove it never reaches any output. */
+export const FAKE_TOKEN = 'aks-day2-FAKE-TOKEN-c2VjcmV0LWRvLW5vdC1wcmludA';
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/**
+ * Run the real command line, `node scripts/run.cjs verify …` (what `npm run verify` runs), as a
+ * child process. Asynchronous on purpose: the fake API server lives in this (the test's)
+ * process and must keep answering while the child runs.
+ */
+export function runVerifyProcess(args: readonly string[], env: Record<string, string | undefined>): Promise<CliRun> {
+  const started = Date.now();
+  const { KUBECONFIG: _k, AKS_DAY2_CONFIG: _c, ...parentEnv } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'run.cjs'), 'verify', ...args], {
+      cwd: ROOT,
+      env: { ...parentEnv, AKS_DAY2_CONFIG: FIXTURE_CONFIG, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/**
+ * A kubeconfig in a temp dir as `az aks get-credentials --admin` writes it: cluster `<aks>`,
+ * context `<aks>-admin`, a token user; pointing at `server`.
+ */
+export function writeKubeconfig(server: string, token = FAKE_TOKEN, aks = 'contosofin-aks'): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-'));
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: ${aks}`,
+      '  cluster:',
+      `    server: ${server}`,
+      // client-node refuses plain http:// unless TLS verification is off; the fake server has no certificate.
+      '    insecure-skip-tls-verify: true',
+      'contexts:',
+      `- name: ${aks}-admin`,
+      '  context:',
+      `    cluster: ${aks}`,
+      `    user: clusterAdmin_rg_${aks}`,
+      `current-context: ${aks}-admin`,
+      'users:',
+      `- name: clusterAdmin_rg_${aks}`,
+      '  user:',
+      `    token: ${token}`,
+      '',
+    ].join('\n'),
+  );
+  return { dir, path };
+}

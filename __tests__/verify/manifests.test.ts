@@ -1,0 +1,105 @@
+/**
+ * verify reads object names from dist/<cluster>/. Against the hand-written fixtures (shapes of
+ * what charts/ writes) and against what charts/render.ts actually synthesizes from the example
+ * config, so a renamed object in the charts fails here rather than on a cluster.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseConfig } from '../../config/load';
+import { renderCluster } from '../../charts/render';
+import { findPolicy, findSmoke, ManifestError, readManifestFiles } from '../../verify/manifests';
+import { FIXTURE_DIST, ROOT } from './helpers/cli-process';
+
+function writeTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-manifests-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('fixture manifests', () => {
+  test('Gatekeeper: template and constraint names, wherever the files are', () => {
+    const dir = join(FIXTURE_DIST, 'contosofin');
+    const files = readManifestFiles(dir);
+    expect(files.map((f) => f.path)).toEqual([
+      'gatekeeper-templates/k8sallowedrepos-template.yaml',
+      'policy/k8sallowedrepos-constraint.yaml',
+      'smoke-test/smoke-test.yaml',
+    ]);
+    expect(findPolicy(files, 'gatekeeper', dir)).toEqual({
+      engine: 'gatekeeper',
+      templateName: 'k8sallowedrepos',
+      templateVersion: 'v1',
+      constraintKind: 'K8sAllowedRepos',
+      constraintName: 'allowed-repos',
+      constraintVersion: 'v1beta1',
+    });
+  });
+
+  test('smoke: the Job, not the sleep Pod; no ConfigMap when the script is inline', () => {
+    const dir = join(FIXTURE_DIST, 'contosofin');
+    const smoke = findSmoke(readManifestFiles(dir), dir);
+    expect(smoke.job.metadata?.name).toBe('aks-day2-smoke');
+    expect(smoke.configMaps).toEqual([]);
+    expect(smoke.file).toBe('smoke-test/smoke-test.yaml');
+  });
+
+  test('VAP: the policy and the binding that points at it (names differ)', () => {
+    const dir = join(FIXTURE_DIST, 'contosovap');
+    const files = readManifestFiles(dir);
+    expect(findPolicy(files, 'vap', dir)).toEqual({ engine: 'vap', policyName: 'allowed-repos', bindingName: 'allowed-repos-production' });
+    const smoke = findSmoke(files, dir);
+    expect(smoke.configMaps.map((c) => c.metadata?.name)).toEqual(['aks-day2-smoke-script']);
+  });
+
+  test('a policy engine the folder does not match, or a missing folder, says to re-synth', () => {
+    const dir = join(FIXTURE_DIST, 'contosofin');
+    expect(() => findPolicy(readManifestFiles(dir), 'vap', dir)).toThrow(/has 0 ValidatingAdmissionPolicy objects.*npm run synth/);
+    expect(() => readManifestFiles(join(FIXTURE_DIST, 'nope'))).toThrow(ManifestError);
+    expect(() => readManifestFiles(join(FIXTURE_DIST, 'nope'))).toThrow(/does not exist: run `npm run synth`/);
+  });
+
+  test('broken or ambiguous folders are errors', () => {
+    const job = 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {volumes: [{name: s, configMap: {name: missing}}]}}}\n';
+    expect(() => findSmoke(readManifestFiles(writeTree({ 'a.yaml': job })), 'd')).toThrow(/mounts ConfigMap missing, which is not in d\//);
+    expect(() => findSmoke(readManifestFiles(writeTree({ 'a.yaml': `${job}---\n${job}` })), 'd')).toThrow(/has 2 Jobs/);
+    expect(() => readManifestFiles(writeTree({ 'a.yaml': 'kind: [' }))).toThrow(/a\.yaml: not valid YAML/);
+    const vap = 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: p}\n';
+    expect(() => findPolicy(readManifestFiles(writeTree({ 'p.yaml': vap })), 'vap', 'd')).toThrow(/no ValidatingAdmissionPolicyBinding for policy "p"/);
+  });
+});
+
+describe('what charts/render.ts synthesizes from the example config', () => {
+  const example = readFileSync(join(ROOT, 'config', 'example.yaml'), 'utf8');
+  const render = (text: string) => {
+    const cluster = parseConfig(text).clusters[0];
+    const files: Record<string, string> = {};
+    for (const [path, content] of renderCluster(cluster)) files[path] = content;
+    return writeTree(files);
+  };
+
+  test('gatekeeper: verify finds the template, the constraint and the smoke Job', () => {
+    const dir = render(example);
+    const files = readManifestFiles(dir);
+    expect(findPolicy(files, 'gatekeeper', dir)).toEqual({
+      engine: 'gatekeeper',
+      templateName: 'k8sallowedrepos',
+      templateVersion: 'v1',
+      constraintKind: 'K8sAllowedRepos',
+      constraintName: 'allowed-repos',
+      constraintVersion: 'v1beta1',
+    });
+    const smoke = findSmoke(files, dir);
+    expect(smoke.job.metadata).toMatchObject({ name: 'aks-day2-smoke', namespace: 'default' });
+    expect(smoke.file).toBe('smoke-test/smoke-test.yaml');
+  });
+
+  test('vap: verify finds the policy and its binding', () => {
+    expect(example).toContain('engine: gatekeeper');
+    const dir = render(example.replace('engine: gatekeeper', 'engine: vap'));
+    expect(findPolicy(readManifestFiles(dir), 'vap', dir)).toEqual({ engine: 'vap', policyName: 'allowed-repos', bindingName: 'allowed-repos' });
+  });
+});

@@ -1,0 +1,102 @@
+import type { Check, CheckContext, CheckOutcome } from '../check';
+import { KubeApiError, type KubeObject } from '../kube-api';
+import type { GatekeeperPolicyManifests, VapPolicyManifests } from '../manifests';
+
+interface TemplateStatus {
+  readonly created?: boolean;
+  readonly byPod?: ReadonlyArray<{ readonly id?: string; readonly errors?: ReadonlyArray<{ readonly message?: string }> }>;
+}
+
+/** Runbook: "kubectl get constrainttemplate,k8sallowedrepos": the template took and the constraint exists. */
+export const policyInstalledCheck: Check = {
+  id: 'policy-installed',
+  title: 'registry policy installed',
+  notApplicable: (cluster) => (cluster.policy ? undefined : 'the cluster has no policy in the config'),
+  async run(ctx) {
+    const policy = ctx.policy!;
+    return policy.engine === 'gatekeeper' ? gatekeeper(ctx, policy) : vap(ctx, policy);
+  },
+};
+
+async function gatekeeper({ api, distDir }: CheckContext, p: GatekeeperPolicyManifests): Promise<CheckOutcome> {
+  const expected = `ConstraintTemplate ${p.templateName} created; ${p.constraintKind} ${p.constraintName} present, enforcementAction deny`;
+  const template = await getOrUndefined(() =>
+    api.getClusterObject({ group: 'templates.gatekeeper.sh', version: p.templateVersion, plural: 'constrainttemplates', name: p.templateName }),
+  );
+  if (!template) {
+    return {
+      passed: false,
+      expected,
+      got: `ConstraintTemplate ${p.templateName} not found (is Gatekeeper installed? apply ${distDir}/gatekeeper-templates/)`,
+    };
+  }
+  const status = (template.status ?? {}) as TemplateStatus;
+  const errors = (status.byPod ?? []).flatMap((pod) => (pod.errors ?? []).map((e) => `${pod.id ?? 'pod'}: ${e.message ?? '?'}`));
+  if (status.created !== true || errors.length > 0) {
+    return {
+      passed: false,
+      expected,
+      got: `ConstraintTemplate ${p.templateName} not created (status.created: ${String(status.created)})${errors.length ? `; errors: ${errors.join('; ')}` : ''}`,
+    };
+  }
+  const constraint = await getOrUndefined(() =>
+    api.getClusterObject({
+      group: 'constraints.gatekeeper.sh',
+      version: p.constraintVersion,
+      plural: p.constraintKind.toLowerCase(),
+      name: p.constraintName,
+    }),
+  );
+  if (!constraint) {
+    return { passed: false, expected, got: `template created, but ${p.constraintKind} ${p.constraintName} not found (apply ${distDir}/policy/)` };
+  }
+  // Gatekeeper's default action is deny; dryrun and warn only record, so nothing would be refused.
+  const action = (constraint.spec as { enforcementAction?: string } | undefined)?.enforcementAction ?? 'deny';
+  const violations = (constraint.status as { totalViolations?: number } | undefined)?.totalViolations;
+  const audit = typeof violations === 'number' ? `; audit: ${violations} existing violation(s)` : '';
+  return {
+    passed: action === 'deny',
+    expected,
+    got: `template created; ${p.constraintKind} ${p.constraintName} present, enforcementAction ${action}${audit}`,
+  };
+}
+
+async function vap({ api, distDir }: CheckContext, p: VapPolicyManifests): Promise<CheckOutcome> {
+  const expected = `ValidatingAdmissionPolicy ${p.policyName} without type-check warnings; binding ${p.bindingName} with validationActions Deny`;
+  const ref = (plural: string, name: string) => ({ group: 'admissionregistration.k8s.io', version: 'v1', plural, name });
+  const policy = await getOrUndefined(() => api.getClusterObject(ref('validatingadmissionpolicies', p.policyName)));
+  if (!policy) {
+    return {
+      passed: false,
+      expected,
+      got: `ValidatingAdmissionPolicy ${p.policyName} not found (apply ${distDir}/policy/; admissionregistration.k8s.io/v1 needs Kubernetes 1.30 or later)`,
+    };
+  }
+  const warnings = ((policy.status as { typeChecking?: { expressionWarnings?: Array<{ fieldRef?: string; warning?: string }> } } | undefined)
+    ?.typeChecking?.expressionWarnings ?? []).map((w) => `${w.fieldRef ?? '?'}: ${(w.warning ?? '').split('\n')[0]}`);
+  const binding = await getOrUndefined(() => api.getClusterObject(ref('validatingadmissionpolicybindings', p.bindingName)));
+  if (!binding) {
+    return { passed: false, expected, got: `policy present, but binding ${p.bindingName} not found (apply ${distDir}/policy/)` };
+  }
+  const spec = (binding.spec ?? {}) as { policyName?: string; validationActions?: string[] };
+  const actions = spec.validationActions ?? [];
+  const problems = [
+    spec.policyName !== p.policyName ? `binding points at policy "${spec.policyName ?? ''}"` : '',
+    actions.includes('Deny') ? '' : `binding validationActions [${actions.join(', ')}] (no Deny: nothing is refused)`,
+    warnings.length > 0 ? `type-check warnings: ${warnings.join('; ')}` : '',
+  ].filter(Boolean);
+  return {
+    passed: problems.length === 0,
+    expected,
+    got: problems.length === 0 ? `policy ${p.policyName} and binding ${p.bindingName} present, validationActions [${actions.join(', ')}]` : problems.join('; '),
+  };
+}
+
+async function getOrUndefined(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
+  try {
+    return await get();
+  } catch (e) {
+    if (e instanceof KubeApiError && e.kind === 'not-found') return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+import type { KubeObject } from './kube-api';
+
+/**
+ * The Pods `verify` submits with a server-side dry run to see the registry policy at work
+ * (the runbook's `kubectl run centosprod --image=centos -n production`, which must be refused,
+ * and `--image=kevingbb/khbobble`, which must not). Nothing is created.
+ */
+
+/** The runbook's refused image. */
+export const RUNBOOK_DENIED_IMAGE = 'centos';
+/** Used instead when an allowed entry would admit `centos`: `.invalid` never resolves. */
+export const FALLBACK_DENIED_IMAGE = 'registry.aks-day2.invalid/denied/probe:latest';
+/** Repository name appended to an allowed entry that names a registry or a path. */
+export const ALLOWED_PROBE_REPO = 'aks-day2-probe';
+
+/**
+ * The allow-list's match rule (issue 3): an entry admits the image equal to it, or continuing
+ * it at a boundary (`/`, `:`, `@`); an entry that ends in `/` admits what continues it.
+ */
+export function isAllowedBy(image: string, entry: string): boolean {
+  if (entry === '') return false;
+  if (image === entry) return true;
+  if (!image.startsWith(entry)) return false;
+  return entry.endsWith('/') || ['/', ':', '@'].includes(image[entry.length]);
+}
+
+/** An image no entry allows: the runbook's `centos`, unless the list allows it. */
+export function deniedImage(allowedRepos: readonly string[]): string {
+  return allowedRepos.some((e) => isAllowedBy(RUNBOOK_DENIED_IMAGE, e)) ? FALLBACK_DENIED_IMAGE : RUNBOOK_DENIED_IMAGE;
+}
+
+/**
+ * An image the first allowed entry admits: `kevingbb/` → `kevingbb/aks-day2-probe:latest`;
+ * a registry host (`myacr.azurecr.io`) → `myacr.azurecr.io/aks-day2-probe:latest`;
+ * a repository (`kevingbb/khbobble`) → `kevingbb/khbobble:latest`; an entry already carrying a
+ * tag or digest is used as it is.
+ */
+export function allowedImage(allowedRepos: readonly string[]): string | undefined {
+  const entry = allowedRepos.find((e) => e !== '');
+  if (entry === undefined) return undefined;
+  if (entry.endsWith('/')) return `${entry}${ALLOWED_PROBE_REPO}:latest`;
+  // A single segment with a dot or a port is a registry host: `myacr.azurecr.io`, `localhost:5000`.
+  if (!entry.includes('/') && /^([^:]*\.[^:]*|[^:]+:\d+|localhost)$/.test(entry)) return `${entry}/${ALLOWED_PROBE_REPO}:latest`;
+  const lastSegment = entry.slice(entry.lastIndexOf('/') + 1);
+  if (lastSegment.includes(':') || lastSegment.includes('@')) return entry;
+  return `${entry}:latest`;
+}
+
+/**
+ * A Pod that passes Pod Security `restricted` and carries no service-account token, so that in a
+ * namespace enforcing it the only reason for a refusal is the image.
+ */
+export function probePod(name: string, namespace: string, image: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'aks-day2-verify' } },
+    spec: {
+      automountServiceAccountToken: false,
+      restartPolicy: 'Never',
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'probe',
+          image,
+          command: ['sleep', '1'],
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { CheckResult } from './runner';
+
+/**
+ * How results are shown: one line per check on stdout (status, id, expected, got, elapsed),
+ * detail lines indented under it, and a JUnit XML file for CI.
+ */
+
+const MARK = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP' } as const;
+
+/** Text from the server (messages, logs) on one printable line: no terminal escapes, no line breaks. */
+export function printable(text: string): string {
+  return text
+    .replace(/\r?\n/g, '; ')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]/g, ' ');
+}
+
+export function resultLines(r: CheckResult): string[] {
+  const time = r.status === 'skipped' ? '' : ` (${(r.elapsedMs / 1000).toFixed(2)} s)`;
+  const head = `${MARK[r.status]} ${r.id.padEnd(16)} expected: ${printable(r.expected)} | got: ${printable(r.got)}${time}`;
+  return [head, ...r.details.map((d) => `     ${printable(d)}`)];
+}
+
+export function summaryLine(cluster: string, results: readonly CheckResult[], totalMs: number): string {
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  const skipped = count('skipped');
+  return (
+    `verify ${cluster}: ${count('passed')} passed, ${count('failed')} failed` +
+    (skipped ? `, ${skipped} not run` : '') +
+    ` of ${results.length} check(s) in ${(totalMs / 1000).toFixed(2)} s`
+  );
+}
+
+/** XML 1.0 text: the five special characters escaped, characters XML cannot carry replaced. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const attr = (text: string) => xmlEscape(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+
+/**
+ * JUnit XML in the shape CI systems read (Jenkins, GitLab, Azure Pipelines' PublishTestResults):
+ * one testsuite per run, one testcase per check; a failed check is a <failure>, a check not run
+ * is <skipped>, a run that could not start is one <error> testcase named `setup`.
+ */
+export function junitXml(cluster: string, results: readonly CheckResult[], totalMs: number, setupError?: string): string {
+  const failures = results.filter((r) => r.status === 'failed').length;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const tests = results.length + (setupError ? 1 : 0);
+  const suite = `aks-day2 verify ${cluster}`;
+  const classname = `aks-day2.verify.${cluster}`;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="aks-day2 verify" tests="${tests}" failures="${failures}" errors="${setupError ? 1 : 0}" skipped="${skipped}" time="${secs(totalMs)}">`,
+    `  <testsuite name="${attr(suite)}" tests="${tests}" failures="${failures}" errors="${setupError ? 1 : 0}" skipped="${skipped}" time="${secs(totalMs)}">`,
+  ];
+  if (setupError) {
+    lines.push(
+      `    <testcase classname="${attr(classname)}" name="setup" time="0.000">`,
+      `      <error message="${attr(setupError)}" type="SetupError">${xmlEscape(setupError)}</error>`,
+      '    </testcase>',
+    );
+  }
+  for (const r of results) {
+    lines.push(`    <testcase classname="${attr(classname)}" name="${attr(`${r.id}: ${r.title}`)}" time="${secs(r.elapsedMs)}">`);
+    const body = [`expected: ${r.expected}`, `got: ${r.got}`, ...r.details].join('\n');
+    if (r.status === 'failed') {
+      lines.push(`      <failure message="${attr(`expected: ${r.expected} | got: ${r.got}`)}" type="CheckFailed">${xmlEscape(body)}</failure>`);
+    } else if (r.status === 'skipped') {
+      lines.push(`      <skipped message="${attr(r.got)}"/>`);
+    } else {
+      lines.push(`      <system-out>${xmlEscape(body)}</system-out>`);
+    }
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}
