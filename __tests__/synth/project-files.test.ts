@@ -1,0 +1,35 @@
+/** The CLI settings files and pins that a user's `npx cdktf …`, `npx cdk8s …` and `npm ci` rely on. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from './run';
+
+const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+
+test('cdktf.json runs the same entrypoint, Terraform part only', () => {
+  expect(JSON.parse(read('cdktf.json')).app).toBe('node scripts/run.cjs synth --only terraform');
+});
+
+test('cdk8s.yaml never points the CLI at dist/: `cdk8s synth` deletes its output folder first', () => {
+  const cdk8s = parse(read('cdk8s.yaml'));
+  expect(cdk8s.app).toBe('node scripts/run.cjs synth --only kubernetes');
+  expect(cdk8s.output.replace(/\/+$/, '')).not.toBe('dist');
+  expect(read('.gitignore').split('\n')).toContain(`${cdk8s.output.replace(/\/+$/, '')}/`);
+});
+
+test('the toolchain is pinned exactly, on TypeScript 5 (7 has no compiler API for ts-jest/ts-node)', () => {
+  const pkg = JSON.parse(read('package.json'));
+  const all = { ...pkg.dependencies, ...pkg.devDependencies } as Record<string, string>;
+  const floating = Object.entries(all).filter(([, v]) => !/^\d+\.\d+\.\d+$/.test(v));
+  expect(floating).toEqual([]);
+  expect(all.typescript).toMatch(/^5\./);
+  expect(all.cdktf).toBe('0.21.0');
+  expect(all['@cdktf/provider-azurerm']).toBe('14.23.1');
+});
+
+test('CI runs the README test command after a clean install', () => {
+  const ci = read('.ci/run');
+  expect(ci).toMatch(/^npm ci\b/m);
+  expect(ci).toMatch(/^npm test$/m);
+  expect(read('README.md')).toContain('```sh\nnpm ci && npm run synth\nnpm test\n```');
+});
