@@ -86,13 +86,28 @@ function toProblems(issues: readonly z.core.$ZodIssue[], root: unknown, text: st
       continue;
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-      message = 'is required';
+    if (issue.code === 'invalid_type') {
+      const received = /received (\w+)/.exec(issue.message)?.[1];
+      message =
+        received === 'undefined'
+          ? 'is required'
+          : `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}${received ? `, not ${TYPE_NAMES[received] ?? received}` : ''}`;
     }
     problems.push({ path: formatPath(issue.path), message, line: lineOf(root, issue.path, text) });
   }
   return problems;
 }
+
+/** YAML-facing names for zod's type names. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  array: 'a list',
+  object: 'a mapping (key: value)',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty (null)',
+};
 
 /** Rules that span fields; each names the field a user should change. */
 function crossFieldProblems(config: ConfigInput): ConfigProblem[] {

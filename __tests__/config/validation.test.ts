@@ -25,11 +25,17 @@ describe('strictness', () => {
     expectOne((c) => (c.clusters[0].auditLogs.retentionDay = 30), 'clusters[0].auditLogs.retentionDay', /unknown key/);
   });
   test('clusters must be present and non-empty', () => {
-    expectOne((c) => delete c.clusters, 'clusters', /required|expected array/);
+    expectOne((c) => delete c.clusters, 'clusters', /^is required$/);
     expectOne((c) => (c.clusters = []), 'clusters', /at least one cluster/);
   });
+  test('a value of the wrong YAML type says which type was expected and which was found', () => {
+    expectOne((c) => (c.clusters[0].auditLogs.categories = 'kube-audit'), 'clusters[0].auditLogs.categories', /^must be a list, not a string$/);
+    expectOne((c) => (c.clusters[0].auditLogs.retentionDays = '90'), 'clusters[0].auditLogs.retentionDays', /^must be a number, not a string$/);
+    expectOne((c) => (c.clusters[0].acr = 'contosofinacr'), 'clusters[0].acr', /^must be a mapping \(key: value\), not a string$/);
+    expectOne((c) => (c.clusters[0].privateCluster = 'yes'), 'clusters[0].privateCluster', /^must be true or false, not a string$/);
+  });
   test('required cluster fields', () => {
-    expectOne((c) => delete c.clusters[0].resourceGroup, 'clusters[0].resourceGroup', /required|expected string/);
+    expectOne((c) => delete c.clusters[0].resourceGroup, 'clusters[0].resourceGroup', /^is required$/);
   });
   test('every problem is reported at once, not only the first', () => {
     const problems = problemsOf((c) => {
