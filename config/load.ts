@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ConfigSchema, type ConfigInput } from './schema';
+import { ConfigSchema } from './schema';
+import { crossFieldProblems, formatPath } from './cross-field';
 import { toModel, type Config } from './model';
+
 
 /** The config a plain `npm run synth` uses: the bundled example. */
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
@@ -32,13 +34,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** `['clusters', 0, 'acr', 'name']` → `clusters[0].acr.name` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-    .join('');
-}
-
 /**
  * Parse and validate config text. Pure: no file or environment access, so tests call it
  * directly. Throws ConfigError listing every problem (YAML syntax, schema, cross-field rules).
@@ -53,11 +48,15 @@ export function parseConfig(text: string, source = 'config'): Config {
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const result = ConfigSchema.safeParse(raw ?? {});
-  if (!result.success) {
-    throw new ConfigError(source, toProblems(result.error.issues, doc.contents, text));
-  }
-  const crossField = crossFieldProblems(result.data);
-  if (crossField.length > 0) throw new ConfigError(source, crossField);
+  const problems = [
+    ...(result.success ? [] : toProblems(result.error.issues, doc.contents, text)),
+    ...crossFieldProblems(raw).map((p) => ({
+      path: formatPath(p.path),
+      message: p.message,
+      line: lineOf(doc.contents, p.path, text),
+    })),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return toModel(result.data);
 }
 
@@ -108,41 +107,6 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   boolean: 'true or false',
   null: 'empty (null)',
 };
-
-/** Rules that span fields; each names the field a user should change. */
-function crossFieldProblems(config: ConfigInput): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const accounts = new Map<string, string>();
-  const claim = (name: string | undefined, path: string) => {
-    if (!name) return;
-    const other = accounts.get(name);
-    if (other) {
-      problems.push({
-        path,
-        message: `storage account "${name}" is also used by ${other}: the flow-log resource overwrites lifecycle rules on its account, and names are global, so every account here must be distinct`,
-      });
-    } else accounts.set(name, path);
-  };
-  claim(config.state?.azurerm.storageAccountName, 'state.azurerm.storageAccountName');
-  config.clusters.forEach((c, i) => {
-    claim(c.auditLogs?.storageAccountName, `clusters[${i}].auditLogs.storageAccountName`);
-    claim(c.flowLogs?.storageAccountName, `clusters[${i}].flowLogs.storageAccountName`);
-    if (c.policy?.includeAcr === true && !c.acr) {
-      problems.push({ path: `clusters[${i}].policy.includeAcr`, message: 'is true but the cluster has no acr to include' });
-    }
-    const ws = c.flowLogs?.trafficAnalytics?.workspaceResourceId;
-    if (ws && c.subscriptionId) {
-      const wsSub = ws.split('/')[2];
-      if (wsSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
-        problems.push({
-          path: `clusters[${i}].flowLogs.trafficAnalytics.workspaceResourceId`,
-          message: `is in subscription ${wsSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription`,
-        });
-      }
-    }
-  });
-  return problems;
-}
 
 /** Best-effort line number of a path in the YAML document, for messages. */
 function lineOf(root: unknown, path: readonly PropertyKey[], text: string): number | undefined {

@@ -42,13 +42,22 @@ const days = (max: number) =>
 
 const namespace = z.string().regex(NAMESPACE, 'must be a Kubernetes namespace name (lowercase DNS-1123 label)');
 
-/** A list whose entries must be unique; `what` names them in the message. */
-function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
+/**
+ * A list whose entries must be unique; `what` names them in the message. `key` decides what
+ * counts as the same entry (Azure role names, for one, compare case-insensitively).
+ */
+function uniqueList<T extends z.ZodType<string>>(item: T, what: string, key: (value: string) => string = (v) => v) {
   return z.array(item).superRefine((list, ctx) => {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     list.forEach((value, i) => {
-      if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${value}"` });
-      seen.add(value);
+      const first = seen.get(key(value));
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: first === value ? `duplicate ${what} "${value}"` : `duplicate ${what} "${value}" (same as "${first}")`,
+        });
+      } else seen.set(key(value), value);
     });
   });
 }
@@ -124,7 +133,9 @@ const principal = z.union(
 
 export const MonitoringSchema = z.strictObject({
   principal,
-  roles: uniqueList(z.string().trim().min(1, 'must not be empty'), 'role').min(1, 'must list at least one role').optional(),
+  roles: uniqueList(z.string().trim().min(1, 'must not be empty'), 'role', (r) => r.toLowerCase())
+    .min(1, 'must list at least one role')
+    .optional(),
 });
 
 const logCategory = z.enum([...AKS_LOG_CATEGORIES, ...AKS_LOG_CATEGORY_GROUPS], {

@@ -53,7 +53,14 @@ export class ManifestError extends Error {
 
 /** Every object in every .yaml/.yml file under `dir` (kustomization files excluded), sorted by path. */
 export function readManifestFiles(dir: string): ManifestFile[] {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch (e) {
+    // ENOTDIR (a file on the way), EACCES…: said as a setup problem, never a stack trace.
+    throw new ManifestError(`cannot read ${dir}/: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  if (!isDirectory) {
     throw new ManifestError(`${dir}/ does not exist: run \`npm run synth\` to synthesize the manifests verify reads`);
   }
   const files: ManifestFile[] = [];

@@ -1,3 +1,4 @@
+import { imageAllowedBy } from '../config/image-rule';
 import type { KubeObject } from './kube-api';
 
 /**
@@ -13,20 +14,9 @@ export const FALLBACK_DENIED_IMAGE = 'registry.aks-day2.invalid/denied/probe:lat
 /** Repository name appended to an allowed entry that names a registry or a path. */
 export const ALLOWED_PROBE_REPO = 'aks-day2-probe';
 
-/**
- * The allow-list's match rule (issue 3): an entry admits the image equal to it, or continuing
- * it at a boundary (`/`, `:`, `@`); an entry that ends in `/` admits what continues it.
- */
-export function isAllowedBy(image: string, entry: string): boolean {
-  if (entry === '') return false;
-  if (image === entry) return true;
-  if (!image.startsWith(entry)) return false;
-  return entry.endsWith('/') || ['/', ':', '@'].includes(image[entry.length]);
-}
-
 /** An image no entry allows: the runbook's `centos`, unless the list allows it. */
 export function deniedImage(allowedRepos: readonly string[]): string {
-  return allowedRepos.some((e) => isAllowedBy(RUNBOOK_DENIED_IMAGE, e)) ? FALLBACK_DENIED_IMAGE : RUNBOOK_DENIED_IMAGE;
+  return allowedRepos.some((e) => imageAllowedBy(RUNBOOK_DENIED_IMAGE, e)) ? FALLBACK_DENIED_IMAGE : RUNBOOK_DENIED_IMAGE;
 }
 
 /**

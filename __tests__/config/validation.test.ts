@@ -154,6 +154,13 @@ describe('monitoring principal and roles', () => {
     expect(both).toEqual([{ path: 'clusters[0].monitoring.principal', message: expect.stringMatching(/appId.*objectId/) }]);
     expectOne((c) => (c.clusters[0].monitoring.principal = {}), 'clusters[0].monitoring.principal', /appId.*objectId/);
   });
+  test('role names compare case-insensitively, as Azure compares them', () => {
+    expectOne(
+      (c) => (c.clusters[0].monitoring.roles = ['Log Analytics Reader', 'log analytics reader']),
+      'clusters[0].monitoring.roles[1]',
+      /duplicate role "log analytics reader" \(same as "Log Analytics Reader"\)/,
+    );
+  });
   test('roles: non-empty, no blanks, no duplicates', () => {
     expectOne((c) => (c.clusters[0].monitoring.roles = []), 'clusters[0].monitoring.roles', /at least one role/);
     expectOne((c) => (c.clusters[0].monitoring.roles = ['  ']), 'clusters[0].monitoring.roles[0]', /must not be empty/);
@@ -179,6 +186,13 @@ describe('audit logs', () => {
       (c) => (c.clusters[0].auditLogs.categories = ['guard', 'guard']),
       'clusters[0].auditLogs.categories[1]',
       /duplicate category "guard"/,
+    );
+  });
+  test('groups and single categories are not mixed (Azure rejects such a diagnostic setting)', () => {
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.categories = ['audit', 'kube-apiserver']),
+      'clusters[0].auditLogs.categories',
+      /mixes category groups \(audit\) with single categories: Azure rejects/,
     );
   });
   test.each([
@@ -302,7 +316,54 @@ describe('policy', () => {
   });
 });
 
+describe('rules across fields are reported together with field rules', () => {
+  test('a bad location and includeAcr without acr come out in one run', () => {
+    const problems = problemsOf((c) => {
+      c.clusters[0].location = 'East US';
+      delete c.clusters[0].acr;
+      c.clusters[0].policy.includeAcr = true;
+    });
+    expect(problems.map((p) => p.path)).toEqual(['clusters[0].location', 'clusters[0].policy.includeAcr']);
+  });
+  test('cross-field rules survive otherwise broken input without crashing', () => {
+    const problems = problemsOf((c) => {
+      c.clusters[0].auditLogs = 'yes';
+      c.clusters[0].policy = { namespaces: 'production', allowedRepos: 7 };
+      c.clusters.push(null);
+    });
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['clusters[0].auditLogs', 'clusters[0].policy.namespaces', 'clusters[1]']),
+    );
+  });
+});
+
 describe('smoke test', () => {
+  test('an image the cluster policy would refuse in the smoke namespace is an error, not a Job that times out', () => {
+    expectOne(
+      (c) => (c.clusters[0].smokeTest.namespace = 'production'),
+      'clusters[0].smokeTest.namespace',
+      /image "docker.io\/curlimages\/curl:8.16.0" runs in namespace "production", where policy.allowedRepos does not admit it/,
+    );
+    expectOne(
+      (c) => {
+        c.clusters[0].smokeTest.namespace = 'production';
+        c.clusters[0].smokeTest.image = 'kevingbb/curl:1';
+        c.clusters[0].policy.allowedRepos = ['kevingbb'];
+        c.clusters[0].policy.includeAcr = false;
+        c.clusters[0].smokeTest.image = 'contosofinacr.azurecr.io/curl:8';
+      },
+      'clusters[0].smokeTest.image',
+      /does not admit it/,
+    );
+  });
+  test('an allowed image in a policy namespace is fine (the ACR counts when includeAcr applies)', () => {
+    expect(() =>
+      problemsOf((c) => {
+        c.clusters[0].smokeTest.namespace = 'production';
+        c.clusters[0].smokeTest.image = 'contosofinacr.azurecr.io/curl:8.16.0';
+      }),
+    ).toThrow(/accepted/);
+  });
   test.each([
     ['100.64.2.4', /absolute http/],
     ['ftp://100.64.2.4', /http or https/],

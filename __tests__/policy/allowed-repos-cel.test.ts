@@ -9,6 +9,7 @@ import {
 } from '../../charts/policy/allowed-repos-cel';
 import { AllowedReposTemplateChart } from '../../charts/policy/allowed-repos-template-chart';
 import { AllowedReposVapChart } from '../../charts/policy/allowed-repos-vap-chart';
+import { imageAllowedBy } from '../../config/image-rule';
 import { cel, celSource, gatekeeperEnv, reviewGatekeeper, reviewVap, vapEnv } from './cel-harness';
 
 const template = new AllowedReposTemplateChart(new App({ outdir: '.unused' }), 'template').toJson()[0];
@@ -18,14 +19,11 @@ const vap = new AllowedReposVapChart(new App({ outdir: '.unused' }), 'vap', {
 });
 const [vapPolicy, vapBinding] = vap.toJson();
 
-/** The rule's intended semantics, written plainly: what the CEL must agree with. */
-function allowedBy(image: string, entry: string): boolean {
-  if (entry === '') return false;
-  if (image === entry) return true;
-  if (entry.endsWith('/') && image.startsWith(entry)) return true;
-  if (image.startsWith(`${entry}/`)) return true;
-  return [':', '@'].some((sep) => image.startsWith(entry + sep) && !image.slice(entry.length + 1).includes('/'));
-}
+/**
+ * The rule's semantics in TypeScript (config/image-rule.ts, which config validation and verify
+ * use): the CEL must agree with it on every pair below.
+ */
+const allowedBy = imageAllowedBy;
 
 const pod = (image: string) => ({
   apiVersion: 'v1',

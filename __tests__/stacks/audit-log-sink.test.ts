@@ -190,14 +190,16 @@ describe('diagnostic setting on the cluster', () => {
   });
 
   test('category groups go to category_group, categories to category', () => {
-    const { json: j } = synthDoc(
-      withCluster(exampleDoc(), (c) => {
-        c.auditLogs = { categories: ['audit', 'kube-apiserver'], diagnosticSettingName: 'to-archive' };
-      }),
-    );
-    const s = j.resource.azurerm_monitor_diagnostic_setting.audit_logs_diagnostic_setting;
-    expect(s.enabled_log).toEqual([{ category: 'kube-apiserver' }, { category_group: 'audit' }]);
-    expect(s.name).toBe('to-archive');
+    const synthFor = (categories: string[]) =>
+      synthDoc(
+        withCluster(exampleDoc(), (c) => {
+          c.auditLogs = { categories, diagnosticSettingName: 'to-archive' };
+        }),
+      ).json.resource.azurerm_monitor_diagnostic_setting.audit_logs_diagnostic_setting;
+    const groups = synthFor(['audit', 'allLogs']);
+    expect(groups.enabled_log).toEqual([{ category_group: 'audit' }, { category_group: 'allLogs' }]);
+    expect(groups.name).toBe('to-archive');
+    expect(synthFor(['guard', 'kube-apiserver']).enabled_log).toEqual([{ category: 'guard' }, { category: 'kube-apiserver' }]);
   });
 
   test('the whole sink is absent without auditLogs', () => {

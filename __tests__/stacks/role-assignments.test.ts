@@ -123,10 +123,11 @@ describe('monitoring roles at the cluster scope', () => {
   });
 
   test('two roles that would share an address are refused at synth', () => {
+    // Case-only duplicates are already refused by the config; punctuation-only ones get here.
     expect(() =>
       synthDoc(
         withCluster(exampleDoc(), (c) => {
-          c.monitoring.roles = ['Log Analytics Reader', 'log analytics reader'];
+          c.monitoring.roles = ['Log Analytics Reader', 'Log-Analytics Reader'];
         }),
       ),
     ).toThrow(/would share the Terraform address monitoring_log_analytics_reader/);

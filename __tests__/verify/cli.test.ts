@@ -114,6 +114,14 @@ describe('setup errors (exit 3), before any API call', () => {
     expect(err).toEqual([`aks-day2 verify: ${join(FIXTURE_DIST, 'nowhere', 'contosofin')}/ does not exist: run \`npm run synth\` to synthesize the manifests verify reads`]);
   });
 
+  test('--dist naming a file is a setup error, not a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-dist-'));
+    writeFileSync(join(dir, 'file'), '');
+    const { code, err } = await cli(['--cluster', 'contosofin', '--dist', join(dir, 'file')]);
+    expect(code).toBe(EXIT.setup);
+    expect(err).toEqual([`aks-day2 verify: cannot read ${join(dir, 'file', 'contosofin')}/: ENOTDIR`]);
+  });
+
   test('nodes and api-endpoints alone need no manifests', async () => {
     const { code } = await cli(['--cluster', 'contosofin', '--dist', join(FIXTURE_DIST, 'nowhere'), '--only', 'nodes,api-endpoints']);
     expect(code).toBe(EXIT.passed);

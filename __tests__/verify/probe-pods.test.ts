@@ -1,4 +1,5 @@
-import { allowedImage, deniedImage, FALLBACK_DENIED_IMAGE, isAllowedBy, probePod } from '../../verify/probe-pods';
+import { imageAllowedBy as isAllowedBy } from '../../config/image-rule';
+import { allowedImage, deniedImage, FALLBACK_DENIED_IMAGE, probePod } from '../../verify/probe-pods';
 
 describe('the images the policy check submits', () => {
   test.each([

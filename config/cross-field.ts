@@ -1,0 +1,96 @@
+import { AKS_LOG_CATEGORY_GROUPS, GUID } from './rules';
+import { imageAllowed } from './image-rule';
+import { DEFAULT_SMOKE_IMAGE } from './model';
+
+/** A problem found by a rule that spans fields; `path` names the field to change. */
+export interface CrossFieldProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Rules that span fields. They run on the raw parsed YAML, next to the schema, so a file with
+ * both kinds of problem reports all of them at once. Every access is defensive: the input may
+ * be invalid in any other way, which the schema reports.
+ */
+export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const root = asRecord(raw);
+  const clusters = Array.isArray(root?.clusters) ? root.clusters : [];
+
+  // Storage accounts: names are global, and a flow log overwrites its account's lifecycle rules.
+  const accounts = new Map<string, string>();
+  const claim = (name: unknown, path: (string | number)[]) => {
+    if (typeof name !== 'string' || name === '') return;
+    const other = accounts.get(name);
+    if (other) {
+      problems.push({
+        path,
+        message: `storage account "${name}" is also used by ${other}: the flow-log resource overwrites lifecycle rules on its account, and names are global, so every account here must be distinct`,
+      });
+    } else accounts.set(name, formatPath(path));
+  };
+  claim(asRecord(asRecord(root?.state)?.azurerm)?.storageAccountName, ['state', 'azurerm', 'storageAccountName']);
+
+  clusters.forEach((value, i) => {
+    const c = asRecord(value);
+    if (!c) return;
+    const at = (...rest: (string | number)[]) => ['clusters', i, ...rest];
+    const audit = asRecord(c.auditLogs);
+    const flow = asRecord(c.flowLogs);
+    const policy = asRecord(c.policy);
+    const smoke = asRecord(c.smokeTest);
+    claim(audit?.storageAccountName, at('auditLogs', 'storageAccountName'));
+    claim(flow?.storageAccountName, at('flowLogs', 'storageAccountName'));
+
+    const categories = Array.isArray(audit?.categories) ? audit.categories : [];
+    const groups = categories.filter((x) => (AKS_LOG_CATEGORY_GROUPS as readonly unknown[]).includes(x));
+    if (groups.length > 0 && groups.length < categories.length) {
+      problems.push({
+        path: at('auditLogs', 'categories'),
+        message: `mixes category groups (${groups.join(', ')}) with single categories: Azure rejects a diagnostic setting that has both; list only groups or only categories`,
+      });
+    }
+
+    if (policy?.includeAcr === true && c.acr === undefined) {
+      problems.push({ path: at('policy', 'includeAcr'), message: 'is true but the cluster has no acr to include' });
+    }
+
+    const workspace = asRecord(flow?.trafficAnalytics)?.workspaceResourceId;
+    if (typeof workspace === 'string' && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
+      const workspaceSub = workspace.split('/')[2] ?? '';
+      if (workspaceSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
+        problems.push({
+          path: at('flowLogs', 'trafficAnalytics', 'workspaceResourceId'),
+          message: `is in subscription ${workspaceSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription`,
+        });
+      }
+    }
+
+    // The smoke Job would be refused by the cluster's own policy, and only time out in verify.
+    const namespaces = Array.isArray(policy?.namespaces) ? policy.namespaces : [];
+    const repos = Array.isArray(policy?.allowedRepos) ? policy.allowedRepos.filter((r) => typeof r === 'string') : [];
+    const smokeNamespace = typeof smoke?.namespace === 'string' ? smoke.namespace : 'default';
+    const smokeImage = typeof smoke?.image === 'string' ? smoke.image : DEFAULT_SMOKE_IMAGE;
+    const acrName = asRecord(c.acr)?.name;
+    if (policy?.includeAcr !== false && typeof acrName === 'string') repos.push(`${acrName.toLowerCase()}.azurecr.io/`);
+    if (smoke && namespaces.includes(smokeNamespace) && repos.length > 0 && !imageAllowed(smokeImage, repos)) {
+      problems.push({
+        path: at('smokeTest', smoke.image === undefined ? 'namespace' : 'image'),
+        message: `the smoke-test image "${smokeImage}" runs in namespace "${smokeNamespace}", where policy.allowedRepos does not admit it: the policy would refuse the smoke Pods; use another namespace or an allowed image`,
+      });
+    }
+  });
+  return problems;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** `['clusters', 0, 'acr', 'name']` → `clusters[0].acr.name` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join('');
+}
