@@ -9,4 +9,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 20000,
+  // Both cores: jest's default leaves one idle on a 2-core machine.
+  maxWorkers: '100%',
 };

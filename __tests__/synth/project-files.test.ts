@@ -17,12 +17,15 @@ test('cdk8s.yaml never points the CLI at dist/: `cdk8s synth` deletes its output
   expect(read('.gitignore').split('\n')).toContain(`${cdk8s.output.replace(/\/+$/, '')}/`);
 });
 
-test('the toolchain is pinned exactly, on TypeScript 5 (7 has no compiler API for ts-jest/ts-node)', () => {
+test('the toolchain is pinned exactly; TypeScript 7 only type-checks (nothing needs its JS compiler API)', () => {
   const pkg = JSON.parse(read('package.json'));
   const all = { ...pkg.dependencies, ...pkg.devDependencies } as Record<string, string>;
   const floating = Object.entries(all).filter(([, v]) => !/^\d+\.\d+\.\d+$/.test(v));
   expect(floating).toEqual([]);
-  expect(all.typescript).toMatch(/^5\./);
+  // TypeScript 7 (native) checks the same tsconfig ~6x faster than 5; it has no JS compiler
+  // API, so nothing may depend on one: jest transpiles with swc, synth with esbuild.
+  expect(all.typescript).toMatch(/^7\./);
+  expect(Object.keys(all).filter((d) => ['ts-jest', 'ts-node', 'tsx'].includes(d))).toEqual([]);
   expect(all.cdktf).toBe('0.21.0');
   expect(all['@cdktf/provider-azurerm']).toBe('14.23.1');
 });
