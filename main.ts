@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from './config/load';
+import { processIo, type Io } from './lib/io';
 import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
 import { staleClusterDirs } from './lib/stale';
 
@@ -20,16 +21,6 @@ commands:
       Run the runbook's post-provisioning checks against the current kubeconfig context.
       See \`aks-day2 verify --help\`.
 `;
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
-const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;

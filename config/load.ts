@@ -6,8 +6,11 @@ import { crossFieldProblems, formatPath } from './cross-field';
 import { toModel, type Config } from './model';
 
 
-/** The config a plain `npm run synth` uses: the bundled example. */
-export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
+/**
+ * The fleet config every command reads unless AKS_DAY2_CONFIG (or `--config`) names another:
+ * a fork replaces its example cluster with its own.
+ */
+export const DEFAULT_CONFIG_PATH = 'config/fleet.yaml';
 
 /** One problem in a config file: where it is and what rule it breaks. */
 export interface ConfigProblem {

@@ -12,7 +12,7 @@ const YAML = require('yaml');
 const root = join(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS || 3);
 const sizes = (process.env.BENCH_SIZES || '1,10,100').split(',').map(Number);
-const example = YAML.parse(readFileSync(join(root, 'config', 'example.yaml'), 'utf8'));
+const example = YAML.parse(readFileSync(join(root, '__tests__', 'fixtures', 'contosofin.yaml'), 'utf8'));
 
 /** The example cluster, repeated with unique names and storage accounts. */
 function configOf(n) {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load';
 import type { ClusterConfig } from '../config/model';
-import type { Io } from '../main';
+import type { Io } from '../lib/io';
 import { CHECK_IDS, realClock, type Check, type CheckId, type Clock } from './check';
 import { ALL_CHECKS } from './checks';
 import { ConnectError, locateKubeconfig, type KubeconfigSource } from './kubeconfig-source';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ConfigError, parseConfig } from '../../config/load';
 
-export const EXAMPLE_PATH = join(__dirname, '..', '..', 'config', 'example.yaml');
+/** The contosofin fixture (what config/fleet.yaml ships with; tests never read the fleet config). */
+export const EXAMPLE_PATH = join(__dirname, '..', 'fixtures', 'contosofin.yaml');
 export const exampleText = (): string => readFileSync(EXAMPLE_PATH, 'utf8');
 
 /** The example config as a plain object, for tests that change one field. */

@@ -8,7 +8,7 @@ import {
 } from '../../charts/policy/allowed-repos-template-chart';
 import { AllowedReposVapChart } from '../../charts/policy/allowed-repos-vap-chart';
 
-/** The example config's policy (config/example.yaml), ACR login server appended by the model. */
+/** The contosofin fixture's policy, ACR login server appended by the model. */
 const policy: PolicyConfig = {
   engine: 'gatekeeper',
   namespaces: ['production', 'staging'],

@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { DEFAULT_SMOKE_IMAGE, DEFAULT_SMOKE_UID, type SmokeTestConfig } from '../../config/model';
 import { SmokeTestChart } from '../../charts/smoke/smoke-test-chart';
 
-/** The runbook's values, as config/example.yaml gives them, with the model's defaults. */
+/** The runbook's values, as the contosofin fixture gives them, with the model's defaults. */
 export const RUNBOOK_SMOKE: SmokeTestConfig = {
   namespace: 'default',
   ingressUrl: 'http://100.64.2.4',

@@ -15,12 +15,13 @@ import { ClusterStack } from '../../stacks/cluster-stack';
  */
 
 export const ROOT = join(__dirname, '..', '..');
-export const EXAMPLE_YAML = readFileSync(join(ROOT, 'config', 'example.yaml'), 'utf8');
+/** The contosofin fixture (what config/fleet.yaml ships with; tests never read the fleet config). */
+export const EXAMPLE_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures', 'contosofin.yaml'), 'utf8');
 
 export type Doc = Record<string, any>;
 export type Json = Record<string, any>;
 
-/** A fresh, mutable copy of config/example.yaml as plain data. */
+/** A fresh, mutable copy of the contosofin fixture as plain data. */
 export function exampleDoc(): Doc {
   return parse(EXAMPLE_YAML) as Doc;
 }

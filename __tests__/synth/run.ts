@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
-export const EXAMPLE = join(ROOT, 'config', 'example.yaml');
+/** The contosofin fixture (what config/fleet.yaml ships with; tests never read the fleet config). */
+export const EXAMPLE = join(ROOT, '__tests__', 'fixtures', 'contosofin.yaml');
 
 export interface RunResult {
   readonly status: number | null;
@@ -25,9 +25,7 @@ export function runCli(args: readonly string[], cwd: string, env: Record<string,
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function tempDir(prefix = 'aks-day2-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from '../support/temp';
 
 /** Every file under `dir`: relative path → sha256 of its bytes. */
 export function treeHashes(dir: string): Record<string, string> {

@@ -3,8 +3,7 @@
  * arguments, config, cluster names, manifests, kubeconfig lookup, output, JUnit, exit codes and
  * credential redaction. The real client-node path runs in e2e.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, HELP, parseArgs, redactSecrets, runVerify, type VerifyDeps } from '../../verify/cli';
 import type { KubeconfigSource } from '../../verify/kubeconfig-source';
@@ -13,6 +12,7 @@ import { FAKE_TOKEN, FIXTURE_CONFIG, FIXTURE_DIST, writeKubeconfig } from './hel
 import { CONTOSOFIN_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
 import { FakeClock, FakeKubeApi, fakeConnection } from './helpers/fake-kube-api';
 import { xmlProblem } from './helpers/xml-check';
+import { tempDir } from '../support/temp';
 
 const kubeconfig = writeKubeconfig('https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io:443');
 
@@ -100,7 +100,7 @@ describe('usage (exit 2)', () => {
 
 describe('setup errors (exit 3), before any API call', () => {
   test('an invalid config prints its problems', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-cfg-'));
+    const dir = tempDir('aks-day2-verify-cfg-');
     writeFileSync(join(dir, 'bad.yaml'), 'clusters:\n  - name: Bad_Name\n');
     const { code, err, sources } = await cli(base, { env: { AKS_DAY2_CONFIG: join(dir, 'bad.yaml'), KUBECONFIG: kubeconfig.path } });
     expect(code).toBe(EXIT.setup);
@@ -115,7 +115,7 @@ describe('setup errors (exit 3), before any API call', () => {
   });
 
   test('--dist naming a file is a setup error, not a stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-dist-'));
+    const dir = tempDir('aks-day2-verify-dist-');
     writeFileSync(join(dir, 'file'), '');
     const { code, err } = await cli(['--cluster', 'contosofin', '--dist', join(dir, 'file')]);
     expect(code).toBe(EXIT.setup);
@@ -128,7 +128,7 @@ describe('setup errors (exit 3), before any API call', () => {
   });
 
   test('no kubeconfig: says where it looked and how to get credentials for this cluster', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    const home = tempDir('aks-day2-home-');
     const { code, err, sources } = await cli(base, { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, HOME: home } });
     expect(code).toBe(EXIT.setup);
     expect(err).toEqual([
@@ -142,7 +142,7 @@ describe('setup errors (exit 3), before any API call', () => {
     expect(missing.code).toBe(EXIT.setup);
     expect(missing.err[0]).toMatch(/KUBECONFIG is set, but \/nonexistent\/kubeconfig does not exist\. Get credentials with: az aks get-credentials/);
 
-    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    const home = tempDir('aks-day2-home-');
     const kube = join(home, '.kube');
     require('node:fs').mkdirSync(kube);
     writeFileSync(join(kube, 'config'), 'apiVersion: v1\n');
@@ -157,8 +157,8 @@ describe('setup errors (exit 3), before any API call', () => {
   });
 
   test('--junit still gets a file: one error testcase', async () => {
-    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'sub', 'verify.xml');
-    const home = mkdtempSync(join(tmpdir(), 'aks-day2-home-'));
+    const junit = join(tempDir('aks-day2-junit-'), 'sub', 'verify.xml');
+    const home = tempDir('aks-day2-home-');
     await cli([...base, '--junit', junit], { env: { AKS_DAY2_CONFIG: FIXTURE_CONFIG, HOME: home } });
     const xml = readFileSync(junit, 'utf8');
     expect(xmlProblem(xml)).toBeUndefined();
@@ -168,7 +168,7 @@ describe('setup errors (exit 3), before any API call', () => {
 
 describe('a run', () => {
   test('all pass: header, one line per check, summary; exit 0; JUnit written', async () => {
-    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'verify.xml');
+    const junit = join(tempDir('aks-day2-junit-'), 'verify.xml');
     const { code, out, err } = await cli([...base, '--junit', junit]);
     expect(code).toBe(EXIT.passed);
     expect(err).toEqual([]);
@@ -230,7 +230,7 @@ describe('a run', () => {
   });
 
   test('a credential echoed by the server is redacted everywhere, JUnit included', async () => {
-    const junit = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'verify.xml');
+    const junit = join(tempDir('aks-day2-junit-'), 'verify.xml');
     const { code, out, err } = await cli([...base, '--junit', junit], {
       behaviour: { installed: 'gatekeeper', token: FAKE_TOKEN, rbacForbidden: /constrainttemplates/, echoCredentialInForbidden: true },
       authorization: `Bearer ${FAKE_TOKEN}`,
@@ -250,7 +250,7 @@ describe('a run', () => {
   });
 
   test('a --junit path that cannot be written is reported, the exit code stays the checks\'', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'aks-day2-junit-')), 'f');
+    const file = join(tempDir('aks-day2-junit-'), 'f');
     writeFileSync(file, '');
     const { code, err } = await cli([...base, '--only', 'nodes', '--junit', join(file, 'verify.xml')]);
     expect(code).toBe(EXIT.passed);

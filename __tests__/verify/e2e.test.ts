@@ -8,8 +8,7 @@
  * Six child processes, started together in beforeAll (about 1 s of CPU each); timeouts are
  * one second at most. Everything the in-memory tests cover in detail is only sampled here.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { renderCluster } from '../../charts/render';
@@ -18,6 +17,7 @@ import { startFakeApiServer, type FakeApiServer } from './helpers/fake-api-serve
 import { CONTOSOVAP_POLICY, FakeCluster, type Behaviour, type PolicyUnderTest } from './helpers/fake-cluster';
 import { FAKE_TOKEN, FIXTURE_DIST, ROOT, runVerifyProcess, writeKubeconfig, type CliRun } from './helpers/cli-process';
 import { xmlProblem } from './helpers/xml-check';
+import { tempDir } from '../support/temp';
 
 interface Scenario {
   readonly run: CliRun;
@@ -26,7 +26,7 @@ interface Scenario {
   readonly junit: string;
 }
 
-const out = mkdtempSync(join(tmpdir(), 'aks-day2-verify-e2e-'));
+const out = tempDir('aks-day2-verify-e2e-');
 
 async function scenario(
   name: string,
@@ -56,10 +56,10 @@ let brokenKubeconfig: CliRun;
 const brokenPath = join(out, 'broken-kubeconfig');
 
 /**
- * The healthy run uses what charts/ synthesizes from config/example.yaml (rendered here, so the
+ * The healthy run uses what charts/ synthesizes from the contosofin fixture (rendered here, so the
  * test does not depend on dist/ being committed): the real Job, policy names and allow-list.
  */
-const EXAMPLE = join(ROOT, 'config', 'example.yaml');
+const EXAMPLE = join(ROOT, '__tests__', 'fixtures', 'contosofin.yaml');
 const example = loadConfig(EXAMPLE).clusters[0];
 const exampleDist = join(out, 'dist');
 for (const [path, text] of renderCluster(example)) {

@@ -3,16 +3,16 @@
  * what charts/ writes) and against what charts/render.ts actually synthesizes from the example
  * config, so a renamed object in the charts fails here rather than on a cluster.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseConfig } from '../../config/load';
 import { renderCluster } from '../../charts/render';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles } from '../../verify/manifests';
 import { FIXTURE_DIST, ROOT } from './helpers/cli-process';
+import { tempDir } from '../support/temp';
 
 function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-manifests-'));
+  const dir = tempDir('aks-day2-verify-manifests-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -73,7 +73,7 @@ describe('fixture manifests', () => {
 });
 
 describe('what charts/render.ts synthesizes from the example config', () => {
-  const example = readFileSync(join(ROOT, 'config', 'example.yaml'), 'utf8');
+  const example = readFileSync(join(ROOT, '__tests__', 'fixtures', 'contosofin.yaml'), 'utf8');
   const render = (text: string) => {
     const cluster = parseConfig(text).clusters[0];
     const files: Record<string, string> = {};

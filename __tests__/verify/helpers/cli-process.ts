@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../support/temp';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -50,7 +50,7 @@ export function runVerifyProcess(args: readonly string[], env: Record<string, st
  * context `<aks>-admin`, a token user; pointing at `server`.
  */
 export function writeKubeconfig(server: string, token = FAKE_TOKEN, aks = 'contosofin-aks'): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'aks-day2-verify-'));
+  const dir = tempDir('aks-day2-verify-');
   const path = join(dir, 'kubeconfig');
   writeFileSync(
     path,
