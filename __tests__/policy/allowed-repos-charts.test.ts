@@ -1,4 +1,5 @@
-import { App, Testing, Yaml } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
+import { chartApp } from '../support/cdk8s';
 import type { PolicyConfig } from '../../config/model';
 import { AllowedReposConstraintChart } from '../../charts/policy/allowed-repos-constraint-chart';
 import {
@@ -16,7 +17,7 @@ const policy: PolicyConfig = {
   name: 'allowed-repos',
 };
 
-const synth = <T extends { toJson(): any[] }>(make: (app: App) => T) => make(Testing.app()).toJson();
+const synth = <T extends { toJson(): any[] }>(make: (app: App) => T) => make(chartApp()).toJson();
 
 describe('AllowedReposTemplateChart', () => {
   const [template, ...rest] = synth((app) => new AllowedReposTemplateChart(app, 'template'));
@@ -62,7 +63,7 @@ describe('AllowedReposTemplateChart', () => {
 });
 
 describe('AllowedReposConstraintChart', () => {
-  const chart = new AllowedReposConstraintChart(Testing.app(), 'constraint', { policy });
+  const chart = new AllowedReposConstraintChart(chartApp(), 'constraint', { policy });
   const [constraint, ...rest] = chart.toJson();
 
   it('is one K8sAllowedRepos named after the policy', () => {
@@ -96,7 +97,7 @@ describe('AllowedReposConstraintChart', () => {
 });
 
 describe('AllowedReposVapChart', () => {
-  const chart = new AllowedReposVapChart(Testing.app(), 'vap', { policy: { ...policy, engine: 'vap' } });
+  const chart = new AllowedReposVapChart(chartApp(), 'vap', { policy: { ...policy, engine: 'vap' } });
   const [vap, binding, ...rest] = chart.toJson();
 
   it('is a v1 ValidatingAdmissionPolicy and its binding, both named after the policy', () => {
@@ -145,9 +146,9 @@ describe('AllowedReposVapChart', () => {
 describe('determinism', () => {
   const render = () =>
     [
-      new AllowedReposTemplateChart(Testing.app(), 'template'),
-      new AllowedReposConstraintChart(Testing.app(), 'constraint', { policy }),
-      new AllowedReposVapChart(Testing.app(), 'vap', { policy }),
+      new AllowedReposTemplateChart(chartApp(), 'template'),
+      new AllowedReposConstraintChart(chartApp(), 'constraint', { policy }),
+      new AllowedReposVapChart(chartApp(), 'vap', { policy }),
     ].map((c) => Yaml.stringify(...c.toJson()));
 
   it('renders byte-identical YAML twice, without hashes or timestamps', () => {

@@ -1,4 +1,5 @@
-import { Testing, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
+import { chartApp } from '../support/cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_SMOKE_IMAGE, DEFAULT_SMOKE_UID, type SmokeTestConfig } from '../../config/model';
 import { SmokeTestChart } from '../../charts/smoke/smoke-test-chart';
@@ -14,7 +15,7 @@ export const RUNBOOK_SMOKE: SmokeTestConfig = {
 };
 
 export function smokeChart(smokeTest: SmokeTestConfig = RUNBOOK_SMOKE): SmokeTestChart {
-  return new SmokeTestChart(Testing.app(), 'smoke', { smokeTest });
+  return new SmokeTestChart(chartApp(), 'smoke', { smokeTest });
 }
 
 /** The YAML text render.ts writes to dist/<cluster>/smoke-test/smoke-test.yaml (without its header). */
