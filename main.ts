@@ -1,8 +1,13 @@
-import { resolve } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from './config/load';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from './config/load';
+import type { Config } from './config/model';
+import { parseFlags } from './lib/args';
+import { checkDist, formatDistReport } from './lib/dist-check';
 import { processIo, type Io } from './lib/io';
 import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
-import { staleClusterDirs } from './lib/stale';
+import { distFolders, staleClusterDirs } from './lib/stale';
 
 /**
  * aks-day2's one entrypoint. `scripts/run.cjs` calls main() with the process arguments and
@@ -13,11 +18,17 @@ import { staleClusterDirs } from './lib/stale';
 const USAGE = `usage: aks-day2 <command> [options]
 
 commands:
-  synth [--only terraform|kubernetes]
-      Synthesize the config (AKS_DAY2_CONFIG, default ${DEFAULT_CONFIG_PATH}):
-      Terraform JSON to cdktf.out/ (or CDKTF_OUTDIR) and manifests to dist/<cluster>/
-      (or CDK8S_OUTDIR). Nothing is written unless the whole config is valid.
-  verify --cluster <name> [options]
+  synth [--config <file>] [--only terraform|kubernetes] [--check] [--objects-only]
+      Synthesize the fleet config: Terraform JSON to cdktf.out/ (or CDKTF_OUTDIR) and
+      manifests to dist/<cluster>/ (or CDK8S_OUTDIR). Nothing is written unless the whole
+      config is valid.
+        --config <file>   the config (default: ${CONFIG_ENV}, else ${DEFAULT_CONFIG_PATH})
+        --only <part>     only the Terraform stacks or only the Kubernetes manifests
+        --check           write nothing; exit 1 when the committed dist/ differs from what the
+                          config synthesizes (changed, missing and extra files per cluster)
+        --objects-only    Kubernetes objects only, no kustomization.yaml files (what
+                          \`cdk8s synth --stdout\` prints; cdk8s.yaml passes it)
+  verify --cluster <name> [--config <file>] [options]
       Run the runbook's post-provisioning checks against the current kubeconfig context.
       See \`aks-day2 verify --help\`.
 `;
@@ -45,43 +56,107 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 
 type Part = 'terraform' | 'kubernetes';
 
-async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  let parts: readonly Part[] = ['terraform', 'kubernetes'];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--only' && (argv[i + 1] === 'terraform' || argv[i + 1] === 'kubernetes')) {
-      parts = [argv[++i] as Part];
-    } else if (arg === '-h' || arg === '--help') {
-      io.out(USAGE);
-      return 0;
-    } else {
-      io.err(`aks-day2 synth: unexpected argument "${arg}" (expected --only terraform|kubernetes)`);
-      return 2;
-    }
-  }
+/** A path as messages show it: relative to the working directory when below it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
 
-  const configPath = env.AKS_DAY2_CONFIG || DEFAULT_CONFIG_PATH;
+interface SynthOptions {
+  readonly configPath: string;
+  readonly parts: readonly Part[];
+  readonly check: boolean;
+  readonly objectsOnly: boolean;
+}
+
+function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthOptions | { help: true } | { error: string } {
+  const parsed = parseFlags(argv, {
+    config: { type: 'string' },
+    only: { type: 'string' },
+    check: { type: 'boolean' },
+    'objects-only': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if ('error' in parsed) return parsed;
+  const { values } = parsed;
+  if (values.help) return { help: true };
+  if (values.only !== undefined && values.only !== 'terraform' && values.only !== 'kubernetes') {
+    return { error: `--only must be terraform or kubernetes, not "${values.only}"` };
+  }
+  return {
+    configPath: resolveConfigPath(values.config, env),
+    parts: values.only ? [values.only as Part] : ['terraform', 'kubernetes'],
+    check: values.check ?? false,
+    objectsOnly: values['objects-only'] ?? false,
+  };
+}
+
+async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const options = parseSynthArgs(argv, env);
+  if ('error' in options) {
+    io.err(`aks-day2 synth: ${options.error}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('help' in options) {
+    io.out(USAGE);
+    return 0;
+  }
+  const { configPath, parts } = options;
   const tfOut = resolve(env.CDKTF_OUTDIR || 'cdktf.out');
   // The cdk8s CLI passes CDK8S_OUTDIR (`cdk8s synth --stdout` uses a temp dir); npm run synth writes dist/.
   const distOut = resolve(env.CDK8S_OUTDIR || 'dist');
 
   // 1. Read and validate everything before any output is touched.
-  let config;
+  let config: Config;
   try {
     config = loadConfig(configPath);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err(e.message);
-      io.err('Nothing was written: cdktf.out/ and dist/ are as they were.');
+      io.err(`Nothing was written: ${options.check ? 'nothing is written by --check' : 'cdktf.out/ and dist/ are as they were'}.`);
       return 1;
     }
     throw e;
   }
+  const names = config.clusters.map((c) => c.name);
+  const fromConfig = `${names.length} cluster(s) from ${configPath} (${names.join(', ')})`;
 
-  // 2. Build every output in staging directories. cdktf and cdk8s load only here, so `verify`
-  //    and a config error never pay for them.
+  // 2. Build every output in staging directories (--check: in memory and a temp folder). cdktf
+  //    and cdk8s load only here, so `verify` and a config error never pay for them.
   const { buildTerraformApp } = await import('./lib/terraform-app');
   const { renderManifests } = await import('./charts/render');
+  const render = () => renderManifests(config, { kustomizations: !options.objectsOnly });
+
+  if (options.check) {
+    let manifests;
+    try {
+      if (parts.includes('terraform')) {
+        // The stacks must synthesize too; their output is not committed (snapshots cover it).
+        const scratch = mkdtempSync(join(tmpdir(), 'aks-day2-check-'));
+        try {
+          buildTerraformApp(config, scratch).synth();
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
+      }
+      manifests = parts.includes('kubernetes') ? render() : new Map<string, Map<string, string>>();
+    } catch (e) {
+      io.err(`aks-day2 synth --check: synthesis failed: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    if (!parts.includes('kubernetes')) {
+      io.out(`aks-day2 synth --check: the Terraform stacks of ${fromConfig} synthesize.`);
+      return 0;
+    }
+    const report = checkDist(manifests, distOut);
+    const command =
+      configPath === DEFAULT_CONFIG_PATH && !env[CONFIG_ENV] ? 'npm run synth' : `npm run synth -- --config ${configPath}`;
+    const lines = formatDistReport(report, configPath, shown(distOut), command);
+    const clean = report.drift.length === 0 && report.stale.length === 0;
+    for (const line of lines) (clean ? io.out : io.err)(line);
+    return clean ? 0 : 1;
+  }
+
   const staged: Array<{ staging: string; target: string }> = [];
   try {
     if (parts.includes('terraform')) {
@@ -90,7 +165,7 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
       buildTerraformApp(config, staging).synth();
     }
     if (parts.includes('kubernetes')) {
-      for (const [cluster, files] of renderManifests(config)) {
+      for (const [cluster, files] of render()) {
         const target = resolve(distOut, cluster);
         const staging = stagingDirFor(target);
         staged.push({ staging, target });
@@ -106,12 +181,11 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   // 3. Move finished output into place.
   for (const { staging, target } of staged) replaceDir(staging, target);
 
-  const names = config.clusters.map((c) => c.name).join(', ');
-  if (parts.includes('terraform')) io.out(`cdktf: ${config.clusters.length} stack(s) (${names}) → ${tfOut}`);
+  if (parts.includes('terraform')) io.out(`cdktf: ${fromConfig} → ${shown(tfOut)}/stacks/<cluster>/`);
   if (parts.includes('kubernetes')) {
-    io.out(`cdk8s: ${config.clusters.length} cluster folder(s) → ${distOut}/<cluster>/`);
-    for (const dir of staleClusterDirs(distOut, config.clusters.map((c) => c.name))) {
-      io.err(`warning: dist/${dir}/ is not in the config; delete it if that cluster is gone (left untouched).`);
+    io.out(`cdk8s: ${fromConfig} → ${shown(distOut)}/<cluster>/`);
+    for (const dir of staleClusterDirs(distFolders(distOut), names)) {
+      io.err(`warning: ${shown(distOut)}/${dir}/ belongs to no cluster in ${configPath}; delete it if that cluster is gone (left untouched).`);
     }
   }
   return 0;

@@ -4,13 +4,21 @@ import type { z } from 'zod';
 import { ConfigSchema } from './schema';
 import { crossFieldProblems, formatPath } from './cross-field';
 import { toModel, type Config } from './model';
-
+import { didYouMean, knownKeysAt } from './suggest';
 
 /**
  * The fleet config every command reads unless AKS_DAY2_CONFIG (or `--config`) names another:
  * a fork replaces its example cluster with its own.
  */
 export const DEFAULT_CONFIG_PATH = 'config/fleet.yaml';
+
+/** The environment variable that names another config file for every command. */
+export const CONFIG_ENV = 'AKS_DAY2_CONFIG';
+
+/** Which config file a command reads: `--config`, else AKS_DAY2_CONFIG, else the fleet config. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag || env[CONFIG_ENV] || DEFAULT_CONFIG_PATH;
+}
 
 /** One problem in a config file: where it is and what rule it breaks. */
 export interface ConfigProblem {
@@ -19,6 +27,8 @@ export interface ConfigProblem {
   readonly message: string;
   /** 1-based line in the file, when it could be located. */
   readonly line?: number;
+  /** 1-based column, for YAML syntax errors. */
+  readonly column?: number;
 }
 
 /** Thrown for an invalid config; lists every problem found, one per line. */
@@ -30,11 +40,16 @@ export class ConfigError extends Error {
     super(
       `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n` +
         problems
-          .map((p) => `  ${p.path || '(file)'}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`)
+          .map((p) => `  ${p.path || '(file)'}${where(p)}: ${p.message}`)
           .join('\n'),
     );
     this.name = 'ConfigError';
   }
+}
+
+function where(p: ConfigProblem): string {
+  if (!p.line) return '';
+  return p.column ? ` (line ${p.line}, column ${p.column})` : ` (line ${p.line})`;
 }
 
 /**
@@ -42,11 +57,18 @@ export class ConfigError extends Error {
  * directly. Throws ConfigError listing every problem (YAML syntax, schema, cross-field rules).
  */
 export function parseConfig(text: string, source = 'config'): Config {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // prettyErrors adds the line and column (linePos) to each error; its message then ends in
+  // " at line N, column M:" and a code frame, which the problem's own position replaces.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       source,
-      doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0].line })),
+      doc.errors.map((e) => ({
+        path: '',
+        message: `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+      })),
     );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -71,7 +93,13 @@ export function loadConfig(path: string): Config {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(path, [
-      { path: '', message: code === 'ENOENT' ? 'file not found (set AKS_DAY2_CONFIG to a config file)' : String(e) },
+      {
+        path: '',
+        message:
+          code === 'ENOENT'
+            ? `file not found (the fleet config is ${DEFAULT_CONFIG_PATH}; name another with --config <file> or ${CONFIG_ENV})`
+            : String(e),
+      },
     ]);
   }
   return parseConfig(text, path);
@@ -83,7 +111,12 @@ function toProblems(issues: readonly z.core.$ZodIssue[], root: unknown, text: st
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        problems.push({ path: formatPath(path), message: 'unknown key (the config is strict; check the spelling)', line: lineOf(root, path, text) });
+        const known = knownKeysAt(ConfigSchema, issue.path);
+        problems.push({
+          path: formatPath(path),
+          message: `unknown key${didYouMean(key, known)} (the config is strict; known keys here: ${known.join(', ')})`,
+          line: lineOf(root, path, text),
+        });
       }
       continue;
     }

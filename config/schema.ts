@@ -23,16 +23,34 @@ import {
  * applied afterwards, in model.ts, so this file reads as the reference of the file format.
  */
 
+/**
+ * A name checked against `pattern`. When it does not match, the message is `rule` followed by
+ * what is wrong with this value: its length when that is outside `min`-`max`, and the
+ * characters `allowedChar` does not admit, so nobody has to count characters by hand.
+ */
+function name(pattern: RegExp, rule: string, limits: { min: number; max: number; allowedChar: RegExp }) {
+  return z.string().superRefine((value, ctx) => {
+    if (pattern.test(value)) return;
+    const details: string[] = [];
+    const length = [...value].length;
+    if (length < limits.min || length > limits.max) details.push(`got ${length} character${length === 1 ? '' : 's'}`);
+    const bad = [...new Set([...value].filter((ch) => !limits.allowedChar.test(ch)))];
+    if (bad.length > 0) details.push(`${bad.map((ch) => JSON.stringify(ch)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not allowed`);
+    ctx.addIssue({ code: 'custom', message: details.length > 0 ? `${rule}; ${details.join(', ')}` : rule });
+  });
+}
+
 const guid = z.string().regex(GUID, 'must be a GUID like 00000000-0000-0000-0000-000000000000');
-const storageAccountName = z
-  .string()
-  .regex(STORAGE_ACCOUNT_NAME, 'must be 3-24 lowercase letters and digits (Azure storage account name rule)');
-const resourceGroup = z
-  .string()
-  .regex(
-    RESOURCE_GROUP_NAME,
-    'must be 1-90 letters, digits, "-", "_", ".", "(" or ")" and must not end in "." (Azure resource group name rule)',
-  );
+const storageAccountName = name(STORAGE_ACCOUNT_NAME, 'must be 3-24 lowercase letters and digits (Azure storage account name rule)', {
+  min: 3,
+  max: 24,
+  allowedChar: /[a-z0-9]/,
+});
+const resourceGroup = name(
+  RESOURCE_GROUP_NAME,
+  'must be 1-90 letters, digits, "-", "_", ".", "(" or ")" and must not end in "." (Azure resource group name rule)',
+  { min: 1, max: 90, allowedChar: /[-\w.()]/ },
+);
 /** Whole days between 1 and `max`. */
 const days = (max: number) =>
   z
@@ -40,7 +58,11 @@ const days = (max: number) =>
     .refine(Number.isInteger, 'must be a whole number of days')
     .refine((n) => n >= 1 && n <= max, `must be between 1 and ${max} days`);
 
-const namespace = z.string().regex(NAMESPACE, 'must be a Kubernetes namespace name (lowercase DNS-1123 label)');
+const namespace = name(NAMESPACE, 'must be a Kubernetes namespace name (a lowercase DNS-1123 label: 1-63 of a-z, 0-9 and "-")', {
+  min: 1,
+  max: 63,
+  allowedChar: /[a-z0-9-]/,
+});
 
 /**
  * A list whose entries must be unique; `what` names them in the message. `key` decides what
@@ -106,9 +128,11 @@ export const StateSchema = z.strictObject({
   azurerm: z.strictObject({
     resourceGroup,
     storageAccountName,
-    containerName: z
-      .string()
-      .regex(BLOB_CONTAINER_NAME, 'must be 3-63 lowercase letters, digits and single hyphens (blob container rule)'),
+    containerName: name(BLOB_CONTAINER_NAME, 'must be 3-63 lowercase letters, digits and single hyphens (blob container rule)', {
+      min: 3,
+      max: 63,
+      allowedChar: /[a-z0-9-]/,
+    }),
     /** Prefix of each stack's state key: `<keyPrefix>/<cluster>.tfstate`. */
     keyPrefix: z
       .string()
@@ -120,7 +144,11 @@ export const StateSchema = z.strictObject({
 });
 
 export const AcrSchema = z.strictObject({
-  name: z.string().regex(ACR_NAME, 'must be 5-50 letters and digits (Azure container registry name rule)'),
+  name: name(ACR_NAME, 'must be 5-50 letters and digits (Azure container registry name rule)', {
+    min: 5,
+    max: 50,
+    allowedChar: /[a-zA-Z0-9]/,
+  }),
   resourceGroup: resourceGroup.optional(),
   create: z.boolean().optional(),
   sku: z.enum(['Basic', 'Standard', 'Premium']).optional(),
@@ -148,10 +176,11 @@ export const AuditLogsSchema = z.strictObject({
   retentionDays: days(36500).optional(),
   storageAccountName: storageAccountName.optional(),
   /** Name of the diagnostic setting on the cluster (at most 5 per resource). */
-  diagnosticSettingName: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/, 'must be letters, digits, "-", "_" or "."')
-    .optional(),
+  diagnosticSettingName: name(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/, 'must be 1-260 letters, digits, "-", "_" or ".", starting with a letter or digit', {
+    min: 1,
+    max: 260,
+    allowedChar: /[A-Za-z0-9_.-]/,
+  }).optional(),
 });
 
 export const TrafficAnalyticsSchema = z.strictObject({
@@ -170,7 +199,11 @@ export const FlowLogsSchema = z.strictObject({
   storageAccountName: storageAccountName.optional(),
   networkWatcher: z
     .strictObject({
-      name: z.string().regex(NETWORK_WATCHER_NAME, 'must be a Network Watcher name').optional(),
+      name: name(NETWORK_WATCHER_NAME, 'must be a Network Watcher name (1-80 letters, digits, "-", "_" or ".")', {
+        min: 1,
+        max: 80,
+        allowedChar: /[\w.-]/,
+      }).optional(),
       resourceGroup: resourceGroup.optional(),
     })
     .optional(),
@@ -178,7 +211,11 @@ export const FlowLogsSchema = z.strictObject({
 });
 
 export const AppGatewaySchema = z.strictObject({
-  publicIpName: z.string().regex(PUBLIC_IP_NAME, 'must be an Azure public IP name (letters, digits, "-", "_", ".")'),
+  publicIpName: name(PUBLIC_IP_NAME, 'must be an Azure public IP name (1-80 letters, digits, "-", "_" or ".")', {
+    min: 1,
+    max: 80,
+    allowedChar: /[\w.-]/,
+  }),
   resourceGroup: resourceGroup.optional(),
 });
 
@@ -194,10 +231,11 @@ export const PolicySchema = z.strictObject({
   /** Add the ACR's login server (`<acr>.azurecr.io/`) to allowedRepos. */
   includeAcr: z.boolean().optional(),
   /** Name of the constraint (or VAP binding). */
-  name: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 name')
-    .optional(),
+  name: name(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 name (1-253 of a-z, 0-9, "-" and ".")', {
+    min: 1,
+    max: 253,
+    allowedChar: /[a-z0-9.-]/,
+  }).optional(),
 });
 
 export const SmokeTestSchema = z.strictObject({
@@ -214,14 +252,18 @@ export const SmokeTestSchema = z.strictObject({
 });
 
 export const ClusterSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(CLUSTER_KEY, 'must be 1-40 lowercase letters, digits and "-", starting and ending with a letter or digit'),
+  name: name(CLUSTER_KEY, 'must be 1-40 lowercase letters, digits and "-", starting and ending with a letter or digit', {
+    min: 1,
+    max: 40,
+    allowedChar: /[a-z0-9-]/,
+  }),
   subscriptionId: guid.optional(),
   resourceGroup,
-  aksName: z
-    .string()
-    .regex(AKS_NAME, 'must be 1-63 letters, digits, "-" or "_", starting and ending with a letter or digit'),
+  aksName: name(AKS_NAME, 'must be 1-63 letters, digits, "-" or "_", starting and ending with a letter or digit', {
+    min: 1,
+    max: 63,
+    allowedChar: /[a-zA-Z0-9_-]/,
+  }),
   location: z.string().regex(LOCATION, 'must be an Azure region name like eastus or westeurope (lowercase, no spaces)'),
   /** The API server is private: output private_fqdn instead of fqdn. */
   privateCluster: z.boolean().optional(),

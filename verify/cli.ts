@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load';
+import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/load';
+import { parseFlags } from '../lib/args';
 import type { ClusterConfig } from '../config/model';
 import type { Io } from '../lib/io';
 import { CHECK_IDS, realClock, type Check, type CheckId, type Clock } from './check';
@@ -42,7 +43,8 @@ context (or --context), using the names synthesized into dist/<cluster>/:
                     by --timeout), shows its log and deletes it again
 
 options:
-  --cluster <name>           cluster from the config (AKS_DAY2_CONFIG, default ${DEFAULT_CONFIG_PATH}); required
+  --cluster <name>           cluster from the config; required
+  --config <file>            the config (default: ${CONFIG_ENV}, else ${DEFAULT_CONFIG_PATH})
   --only <ids>               comma-separated check ids to run (default: every check the config enables)
   --timeout <seconds>        bound on waiting for the smoke Job (default ${DEFAULT_TIMEOUT_SECONDS})
   --request-timeout <seconds>  bound on each API request (default ${DEFAULT_REQUEST_TIMEOUT_SECONDS})
@@ -65,6 +67,8 @@ exit codes:
 
 interface Options {
   readonly cluster?: string;
+  /** --config: the config file instead of AKS_DAY2_CONFIG / the fleet config. */
+  readonly config?: string;
   readonly only?: readonly CheckId[];
   readonly timeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -116,7 +120,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   }
 
   // 1. Config and cluster.
-  const configPath = env.AKS_DAY2_CONFIG || DEFAULT_CONFIG_PATH;
+  const configPath = resolveConfigPath(options.config, env);
   let clusters: readonly ClusterConfig[];
   try {
     clusters = loadConfig(configPath).clusters;
@@ -186,7 +190,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   const err = (line: string) => io.err(redact(line));
 
   out(
-    `aks-day2 verify: cluster ${cluster.name} (AKS ${cluster.aksName}), context ${connection.contextName}, API server ${withoutUserinfo(connection.server)}`,
+    `aks-day2 verify: cluster ${cluster.name} from ${configPath} (AKS ${cluster.aksName}), context ${connection.contextName}, API server ${withoutUserinfo(connection.server)}`,
   );
   notes.forEach(out);
   if (!connection.contextName.includes(cluster.aksName) && !connection.clusterName.includes(cluster.aksName)) {
@@ -260,26 +264,21 @@ function withoutUserinfo(server: string): string {
   }
 }
 
-const VALUE_FLAGS = ['--cluster', '--only', '--timeout', '--request-timeout', '--junit', '--context', '--kubeconfig', '--dist'] as const;
+const VALUE_FLAGS = ['cluster', 'config', 'only', 'timeout', 'request-timeout', 'junit', 'context', 'kubeconfig', 'dist'] as const;
 
 /** Parse argv (after `verify`). Accepts `--flag value` and `--flag=value`. */
 export function parseArgs(argv: readonly string[]): Options | { error: string } {
-  const values = new Map<string, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) return { error: `unexpected argument "${arg}"` };
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return { error: `${flag} needs a value` };
-    if (values.has(flag)) return { error: `${flag} given twice` };
-    values.set(flag, value);
-  }
+  const parsed = parseFlags(argv, {
+    ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
+    help: { type: 'boolean', short: 'h' },
+  });
+  if ('error' in parsed) return parsed;
+  const values = new Map(
+    Object.entries(parsed.values)
+      .filter(([k]) => k !== 'help')
+      .map(([k, v]) => [`--${k}`, String(v)]),
+  );
+  const help = parsed.values.help === true;
 
   let only: CheckId[] | undefined;
   if (values.has('--only')) {
@@ -303,6 +302,7 @@ export function parseArgs(argv: readonly string[]): Options | { error: string } 
 
   return {
     cluster: values.get('--cluster'),
+    config: values.get('--config'),
     only,
     timeoutMs,
     requestTimeoutMs,

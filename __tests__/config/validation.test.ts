@@ -375,3 +375,66 @@ describe('smoke test', () => {
     expectOne((c) => (c.clusters[0].smokeTest.runAsUser = 0), 'clusters[0].smokeTest.runAsUser', /non-zero uid/);
   });
 });
+
+describe('messages that fix themselves', () => {
+  test('an unknown key close to a known one suggests it, and lists the keys allowed there', () => {
+    expectOne(
+      (c) => {
+        c.clusters[0].auditLogs.retentionDay = 30;
+      },
+      'clusters[0].auditLogs.retentionDay',
+      /^unknown key \(did you mean "retentionDays"\?\) \(the config is strict; known keys here: categories, retentionDays, storageAccountName, diagnosticSettingName\)$/,
+    );
+    expectOne((c) => (c.clusters[0].Location = 'eastus'), 'clusters[0].Location', /^unknown key \(did you mean "location"\?\)/);
+    expectOne((c) => (c.clusters[0].acr.creat = true), 'clusters[0].acr.creat', /^unknown key \(did you mean "create"\?\)/);
+    expectOne((c) => (c.stat = {}), 'stat', /^unknown key \(did you mean "state"\?\) \(the config is strict; known keys here: state, clusters\)$/);
+  });
+  test('an unknown key far from every known one gets no guess', () => {
+    expectOne((c) => (c.clusters[0].monitoring.alerting = true), 'clusters[0].monitoring.alerting', /^unknown key \(the config is strict; known keys here: principal, roles\)$/);
+  });
+  test('a name of the wrong length says how long it is', () => {
+    expectOne((c) => (c.clusters[0].acr.name = 'acr'), 'clusters[0].acr.name', /^must be 5-50 letters and digits \(Azure container registry name rule\); got 3 characters$/);
+    expectOne(
+      (c) => (c.clusters[0].auditLogs.storageAccountName = 'contosofinauditlogs20251234'),
+      'clusters[0].auditLogs.storageAccountName',
+      /^must be 3-24 lowercase letters and digits \(Azure storage account name rule\); got 27 characters$/,
+    );
+    expectOne((c) => (c.clusters[0].name = 'a'.repeat(41)), 'clusters[0].name', /; got 41 characters$/);
+  });
+  test('a name with characters the rule does not allow names them', () => {
+    expectOne((c) => (c.clusters[0].acr.name = 'contoso-fin.acr'), 'clusters[0].acr.name', /; "-", "\." are not allowed$/);
+    expectOne((c) => (c.clusters[0].auditLogs.storageAccountName = 'Contoso_Logs'), 'clusters[0].auditLogs.storageAccountName', /; "C", "_", "L" are not allowed$/);
+    expectOne((c) => (c.clusters[0].policy.namespaces = ['Production']), 'clusters[0].policy.namespaces[0]', /; "P" is not allowed$/);
+  });
+  test('length and characters together', () => {
+    expectOne((c) => (c.clusters[0].auditLogs.storageAccountName = 'ab-'), 'clusters[0].auditLogs.storageAccountName', /rule\); "-" is not allowed$/);
+    expectOne((c) => (c.clusters[0].auditLogs.storageAccountName = 'a-'), 'clusters[0].auditLogs.storageAccountName', /rule\); got 2 characters, "-" is not allowed$/);
+  });
+  test('a name whose only fault is where a character stands repeats the rule', () => {
+    // Every character is allowed and the length is fine: the rule says what is wrong (the end).
+    expectOne((c) => (c.clusters[0].name = 'contosofin-'), 'clusters[0].name', /^must be 1-40 lowercase letters, digits and "-", starting and ending with a letter or digit$/);
+  });
+});
+
+describe('YAML syntax errors', () => {
+  const problems = (text: string) => {
+    try {
+      parseConfig(text, 'f.yaml');
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+  test('carry the line and column, and no code frame', () => {
+    const [p] = problems('clusters:\n  - name: a\n    resourceGroup: [rg\n');
+    expect(p).toEqual({ path: '', line: 4, column: 1, message: expect.stringMatching(/^YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/) });
+  });
+  test('a duplicate key is a syntax error at the second occurrence', () => {
+    const [p] = problems('clusters: []\nclusters: []\n');
+    expect(p).toMatchObject({ line: 2, column: 1, message: 'YAML: Map keys must be unique' });
+  });
+  test('the message shows "(line N, column M)"', () => {
+    expect(() => parseConfig('a:\n  b: 1\n c: 2\n', 'f.yaml')).toThrow(/^f\.yaml: \d problems? in the config:\n {2}\(file\) \(line 3, column 1\): YAML: All mapping items must start at the same column/);
+  });
+});

@@ -12,7 +12,8 @@ test('cdktf.json runs the same entrypoint, Terraform part only', () => {
 
 test('cdk8s.yaml never points the CLI at dist/: `cdk8s synth` deletes its output folder first', () => {
   const cdk8s = parse(read('cdk8s.yaml'));
-  expect(cdk8s.app).toBe('node scripts/run.cjs synth --only kubernetes');
+  // Objects only: `cdk8s synth --stdout` prints every file the app writes.
+  expect(cdk8s.app).toBe('node scripts/run.cjs synth --only kubernetes --objects-only');
   expect(cdk8s.output.replace(/\/+$/, '')).not.toBe('dist');
   expect(read('.gitignore').split('\n')).toContain(`${cdk8s.output.replace(/\/+$/, '')}/`);
 });

@@ -1,20 +1,27 @@
 /**
- * Whole-process runs of `npm run synth`'s command on real config files: what a user and CI
- * do. No Azure, terraform or cluster is involved; synth needs none of them.
+ * Whole-process runs of `npm run synth`'s command (`node scripts/run.cjs synth`) on the
+ * contosofin fixture: what a user and CI do. No Azure, terraform or cluster is involved;
+ * synth needs none of them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLE, ROOT, runCli, tempDir, treeHashes } from './run';
+import { parseAllDocuments } from 'yaml';
+import { EXAMPLE, runCli, tempDir, treeHashes } from './run';
 
-describe('npm run synth on the example config', () => {
+const outputs = (cwd: string) => ({ ...prefix('cdktf.out/', treeHashes(join(cwd, 'cdktf.out'))), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) });
+
+describe('npm run synth --config <fixture>', () => {
   const cwd = tempDir();
-  const result = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: EXAMPLE });
+  const result = runCli(['synth', '--config', EXAMPLE], cwd);
 
-  test('exits 0 and says what it wrote', () => {
+  test('exits 0 and says what it wrote, from which config', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/cdktf: 1 stack\(s\) \(contosofin\)/);
-    expect(result.stdout).toMatch(/cdk8s: 1 cluster folder\(s\)/);
+    expect(result.stdout.split('\n')).toEqual([
+      `cdktf: 1 cluster(s) from ${EXAMPLE} (contosofin) → cdktf.out/stacks/<cluster>/`,
+      `cdk8s: 1 cluster(s) from ${EXAMPLE} (contosofin) → dist/<cluster>/`,
+      '',
+    ]);
   });
 
   test('writes one cdktf stack per cluster and the manifest cdktf deploy reads', () => {
@@ -38,72 +45,99 @@ describe('npm run synth on the example config', () => {
     ]);
   });
 
+  test('every file opens a YAML document, so the files concatenated are one valid stream', () => {
+    const dir = join(cwd, 'dist', 'contosofin');
+    const files = Object.keys(treeHashes(dir)).sort();
+    const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+    for (const text of texts) expect(text).toMatch(/^(#[^\n]*\n)*---\n/);
+    const docs = parseAllDocuments(texts.join(''));
+    expect(docs.flatMap((d) => d.errors)).toEqual([]);
+    // One document per object: 1 template + 1 constraint + 2 smoke objects + 4 kustomizations.
+    expect(docs.map((d) => d.toJS().kind).sort()).toEqual([
+      'ConstraintTemplate',
+      'Job',
+      'K8sAllowedRepos',
+      ...Array(4).fill('Kustomization'),
+      'Pod',
+    ]);
+  });
+
   test('leaves no staging folders behind', () => {
-    const all = Object.keys({ ...treeHashes(cwd) });
-    expect(all.filter((p) => /\.(tmp|old)-\d+/.test(p))).toEqual([]);
+    expect(Object.keys(treeHashes(cwd)).filter((p) => /\.(tmp|old)-\d+/.test(p))).toEqual([]);
   });
 
-  test('is deterministic: a second synth writes byte-identical files', () => {
-    const before = { ...treeHashes(join(cwd, 'cdktf.out')), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) };
-    const again = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: EXAMPLE });
-    expect(again.status).toBe(0);
-    const after = { ...treeHashes(join(cwd, 'cdktf.out')), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) };
-    expect(after).toEqual(before);
-  });
-
-  test('committed dist/ equals a fresh synth (run `npm run synth` and commit if this fails)', () => {
-    const committed = treeHashes(join(ROOT, 'dist'));
-    const fresh = treeHashes(join(cwd, 'dist'));
-    const differ = [...new Set([...Object.keys(committed), ...Object.keys(fresh)])]
-      .filter((f) => committed[f] !== fresh[f])
-      .sort();
-    if (differ.length > 0) {
-      throw new Error(
-        `dist/ is out of date with config/example.yaml: ${differ.join(', ')} differ.\n` +
-          'Run `npm run synth` and commit dist/.',
-      );
-    }
+  test('--check right after a synth: exit 0, and it writes nothing (dist/ and cdktf.out/ byte for byte)', () => {
+    const before = outputs(cwd);
+    const check = runCli(['synth', '--check'], cwd, { AKS_DAY2_CONFIG: EXAMPLE });
+    expect(check.stderr).toBe('');
+    expect(check.stdout).toBe(`dist/ matches ${EXAMPLE}: 1 cluster(s), 7 file(s).\n`);
+    expect(check.status).toBe(0);
+    expect(outputs(cwd)).toEqual(before);
   });
 });
 
 describe('a bad config', () => {
   test('fails with the field path, exits non-zero, and leaves existing outputs exactly as they were', () => {
     const cwd = tempDir();
-    expect(runCli(['synth'], cwd, { AKS_DAY2_CONFIG: EXAMPLE }).status).toBe(0);
-    const before = { ...treeHashes(join(cwd, 'cdktf.out')), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) };
-    expect(Object.keys(before).length).toBeGreaterThan(5);
+    mkdirSync(join(cwd, 'cdktf.out', 'stacks', 'contosofin'), { recursive: true });
+    writeFileSync(join(cwd, 'cdktf.out', 'stacks', 'contosofin', 'cdk.tf.json'), '{"earlier": true}\n');
+    mkdirSync(join(cwd, 'dist', 'contosofin'), { recursive: true });
+    writeFileSync(join(cwd, 'dist', 'contosofin', 'kustomization.yaml'), 'resources: []\n');
+    const before = outputs(cwd);
 
     const bad = join(cwd, 'bad.yaml');
     writeFileSync(bad, readFileSync(EXAMPLE, 'utf8').replace('name: contosofinacr', 'name: acr'));
     const result = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: bad });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('clusters[0].acr.name');
-    expect(result.stderr).toContain('must be 5-50 letters and digits');
+    expect(result.stderr).toContain(`${bad}: 1 problem in the config:`);
+    expect(result.stderr).toMatch(/clusters\[0\]\.acr\.name \(line \d+\): must be 5-50 letters and digits .*got 3 characters/);
     expect(result.stderr).toContain('Nothing was written');
     expect(result.stdout).toBe('');
 
-    const after = { ...treeHashes(join(cwd, 'cdktf.out')), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) };
-    expect(after).toEqual(before);
+    expect(outputs(cwd)).toEqual(before);
     expect(Object.keys(treeHashes(cwd)).filter((p) => /\.(tmp|old)-\d+/.test(p))).toEqual([]);
   });
 
-  test('a missing config file is named', () => {
-    const result = runCli(['synth'], tempDir(), { AKS_DAY2_CONFIG: '/nonexistent/aks.yaml' });
+  test('a YAML syntax error names the line and column', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'broken.yaml'), 'clusters:\n  - name: a\n    resourceGroup: [rg\n');
+    const result = runCli(['synth', '--config', 'broken.yaml'], cwd);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^broken\.yaml: 1 problem in the config:\n {2}\(file\) \(line 4, column 1\): YAML: /);
+  });
+
+  test('a missing config file is named, with how to choose another', () => {
+    const cwd = tempDir();
+    const result = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: '/nonexistent/aks.yaml' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('/nonexistent/aks.yaml');
-    expect(result.stderr).toContain('file not found');
+    expect(result.stderr).toContain('file not found (the fleet config is config/fleet.yaml; name another with --config <file> or AKS_DAY2_CONFIG)');
+    // Without --config or AKS_DAY2_CONFIG, the fleet config is read (here: absent from this folder).
+    const fleet = runCli(['synth'], cwd, { AKS_DAY2_CONFIG: '' });
+    expect(fleet.status).toBe(1);
+    expect(fleet.stderr).toMatch(/^config\/fleet\.yaml: 1 problem in the config:\n {2}\(file\): file not found/);
   });
 });
 
 describe('command line', () => {
-  test('an unknown command or flag exits 2 with usage', () => {
-    const cwd = tempDir();
-    const unknown = runCli(['synthesize'], cwd);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "synthesize"[\s\S]*usage: aks-day2/);
-    const flag = runCli(['synth', '--out', 'x'], cwd);
-    expect(flag.status).toBe(2);
-    expect(flag.stderr).toContain('unexpected argument "--out"');
+  test.each([
+    [['synthesize'], /^aks-day2: unknown command "synthesize"\n\nusage: aks-day2/],
+    [['synth', '--out', 'x'], /^aks-day2 synth: unexpected argument "--out"\n/],
+    [['synth', 'contosofin'], /^aks-day2 synth: unexpected argument "contosofin"\n/],
+    [['synth', '--only', 'helm'], /^aks-day2 synth: --only must be terraform or kubernetes, not "helm"\n/],
+    [['synth', '--config'], /^aks-day2 synth: --config needs a value\n/],
+    [['synth', '--config', 'a.yaml', '--config=b.yaml'], /^aks-day2 synth: --config given twice\n/],
+    [['synth', '--check=yes'], /^aks-day2 synth: --check takes no value\n/],
+  ])('%j exits 2 with usage', (args, message) => {
+    const r = runCli(args, tempDir());
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+
+  test('--help prints usage and exits 0', () => {
+    const r = runCli(['synth', '--help'], tempDir());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--check {11}write nothing; exit 1 when the committed dist\//);
   });
 });
 

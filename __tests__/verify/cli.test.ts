@@ -63,7 +63,9 @@ describe('usage (exit 2)', () => {
     [['--cluster'], '--cluster needs a value'],
     [['--cluster', 'contosofin', '--nope'], 'unexpected argument "--nope"'],
     [['--cluster', 'contosofin', '--only', 'nodes,bogus'], '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job)'],
-    [['--cluster', 'contosofin', '--timeout', '-1'], '--timeout must be a positive number of seconds, got "-1"'],
+    [['--cluster', 'contosofin', '--timeout=-1'], '--timeout must be a positive number of seconds, got "-1"'],
+    [['--cluster', 'contosofin', '--timeout', '-1'], '--timeout needs a value (for a value that starts with "-", write --timeout=<value>)'],
+    [['--cluster', 'contosofin', 'smoke-job'], 'unexpected argument "smoke-job"'],
     [['--cluster', 'contosofin', '--timeout', '1e3'], '--timeout must be a positive number of seconds, got "1e3"'],
     [['--cluster', 'a', '--cluster=b'], '--cluster given twice'],
   ])('%j → %s', async (argv, message) => {
@@ -173,7 +175,7 @@ describe('a run', () => {
     expect(code).toBe(EXIT.passed);
     expect(err).toEqual([]);
     expect(out[0]).toBe(
-      'aks-day2 verify: cluster contosofin (AKS contosofin-aks), context contosofin-aks-admin, API server https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io',
+      `aks-day2 verify: cluster contosofin from ${FIXTURE_CONFIG} (AKS contosofin-aks), context contosofin-aks-admin, API server https://contosofin-aks-dns-12345678.hcp.eastus.azmk8s.io`,
     );
     expect(out.filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => l.slice(0, 21).trim())).toEqual([
       'PASS nodes',

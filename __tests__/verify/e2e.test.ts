@@ -117,7 +117,9 @@ describe('against a healthy cluster (Gatekeeper), with the manifests synthesized
   test('every check passes, exit 0', () => {
     expect(healthy.run.stderr).toBe('');
     expect(healthy.run.code).toBe(0);
-    expect(lines(healthy)[0]).toBe(`aks-day2 verify: cluster contosofin (AKS contosofin-aks), context contosofin-aks-admin, API server ${healthy.server.url}`);
+    expect(lines(healthy)[0]).toBe(
+      `aks-day2 verify: cluster contosofin from ${EXAMPLE} (AKS contosofin-aks), context contosofin-aks-admin, API server ${healthy.server.url}`,
+    );
     expect(lines(healthy).filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
       'PASS nodes',
       'PASS api-endpoints',
