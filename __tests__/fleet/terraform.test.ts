@@ -1,21 +1,76 @@
 /**
- * The Azure side of a pull request, for review: one snapshot per cluster of the fleet config,
- * its synthesized Terraform with cdktf's "//" metadata removed and keys sorted (cdktf's
- * Testing.synth), so the snapshot diff of a PR reads cluster by cluster and shows only real
- * changes. `npm test -- -u` records an intended change; under CI=true (jest --ci) a missing or
- * changed snapshot fails, naming the cluster.
+ * The Azure side of a pull request, for review: one snapshot file per cluster of the fleet
+ * config, `__tests__/fleet/terraform/<cluster>.tf.json`, holding its synthesized Terraform with
+ * cdktf's "//" metadata removed and keys sorted by code point, so a PR's diff reads cluster by
+ * cluster, as plain JSON, and shows only real changes.
+ *
+ * Jest's own snapshot rules, per file:
+ * - `npm test` writes the snapshot of a new cluster and removes the one of a cluster that left
+ *   the config (jest writes new snapshots outside CI too); a changed one fails.
+ * - `npm test -- -u` records an intended change.
+ * - Under CI=true (jest --ci) a missing, changed or leftover snapshot fails, naming the cluster.
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { tempDir } from '../support/temp';
-import { FLEET_CONFIG, loadFleet } from './fleet';
+import { FLEET_CONFIG, ROOT, loadFleet } from './fleet';
+
+const SNAPSHOTS = join(__dirname, 'terraform');
+const SUFFIX = '.tf.json';
+const shown = (file: string) => relative(ROOT, file);
+
+/** jest's snapshot update mode: 'all' with -u, 'new' by default, 'none' under --ci (CI=true). */
+const updateMode = (): 'all' | 'new' | 'none' =>
+  (expect.getState() as unknown as { snapshotState: { _updateSnapshot: 'all' | 'new' | 'none' } }).snapshotState._updateSnapshot;
+
+/** Keys sorted by code point (cdktf's Testing.synth sorts with localeCompare, which follows the machine's locale). */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+}
 
 const config = loadFleet();
 const app = new App({ outdir: tempDir('aks-day2-fleet-'), stackTraces: false });
 
 describe(`Terraform of each cluster in ${FLEET_CONFIG}`, () => {
-  test.each(config.clusters.map((c) => [c.name, c] as const))('%s', (_name, cluster) => {
+  test.each(config.clusters.map((c) => [c.name, c] as const))('%s', (name, cluster) => {
     const stack = new ClusterStack(app, cluster.name, { cluster, state: config.state });
-    expect(JSON.parse(Testing.synth(stack))).toMatchSnapshot();
+    const synthesized = `${JSON.stringify(sortKeys(JSON.parse(Testing.synth(stack))), null, 2)}\n`;
+    const file = join(SNAPSHOTS, `${name}${SUFFIX}`);
+    const committed = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (committed === synthesized) return;
+    const mode = updateMode();
+    if (mode === 'all' || (committed === undefined && mode === 'new')) {
+      mkdirSync(SNAPSHOTS, { recursive: true });
+      writeFileSync(file, synthesized);
+      return;
+    }
+    if (committed === undefined) {
+      throw new Error(`cluster "${name}" of ${FLEET_CONFIG} has no Terraform snapshot (${shown(file)}): record it with \`npm test -- -u\`, review it and commit it`);
+    }
+    // A line diff of this synth (received) against the committed snapshot (expected), under the
+    // test named after the cluster; `npm test -- -u` records it.
+    expect(synthesized).toBe(committed);
+  });
+
+  test('no snapshot is left of a cluster that is not in the config', () => {
+    const names = new Set(config.clusters.map((c) => c.name));
+    const leftover = existsSync(SNAPSHOTS)
+      ? readdirSync(SNAPSHOTS).filter((f) => f.endsWith(SUFFIX) && !names.has(f.slice(0, -SUFFIX.length)))
+      : [];
+    if (leftover.length > 0 && updateMode() !== 'none') {
+      for (const f of leftover) rmSync(join(SNAPSHOTS, f));
+      return;
+    }
+    if (leftover.length > 0) {
+      throw new Error(
+        `Terraform snapshots of clusters that are not in ${FLEET_CONFIG}: ${leftover.map((f) => shown(join(SNAPSHOTS, f))).join(', ')}; ` +
+          'remove them (`npm test -- -u`) and commit',
+      );
+    }
   });
 });
