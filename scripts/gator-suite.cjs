@@ -4,27 +4,11 @@
 // memory (packages stay external); this script writes the files and removes stale ones.
 // __tests__/policy/gator-suite.test.ts fails when the committed suite differs from this output.
 'use strict';
-const { buildSync } = require('esbuild');
 const { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { dirname, join, relative } = require('node:path');
+const { loadTs, root } = require('./load-ts.cjs');
 
-const root = join(__dirname, '..');
-const entry = join(root, 'charts/policy/gator-suite.ts');
-const { outputFiles } = buildSync({
-  absWorkingDir: root,
-  entryPoints: [entry],
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  write: false,
-  logLevel: 'warning',
-});
-const mod = { exports: {} };
-new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(entry));
-const { GATOR_SUITE_DIR, renderGatorSuite } = mod.exports;
+const { GATOR_SUITE_DIR, renderGatorSuite } = loadTs('charts/policy/gator-suite.ts');
 
 const dir = join(root, GATOR_SUITE_DIR);
 const files = renderGatorSuite();

@@ -1,0 +1,29 @@
+import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
+import { CHECK_IDS } from '../verify/check';
+
+/**
+ * Lists in README.md that are generated from the code that enforces them, so the README cannot
+ * drift from it: each lives between `<!-- generated:<name> -->` and `<!-- /generated:<name> -->`.
+ * `npm run readme` rewrites them; a test fails when README.md is not what this renders.
+ */
+export const README_SECTIONS: Readonly<Record<string, () => string>> = {
+  'log-categories': () =>
+    `${AKS_LOG_CATEGORIES.map((c) => `\`${c}\``).join(', ')}, or the groups ${AKS_LOG_CATEGORY_GROUPS.map((g) => `\`${g}\``).join(' and ')}`,
+  'check-ids': () => CHECK_IDS.map((id) => `\`${id}\``).join(', '),
+};
+
+const MARKER = /(<!-- generated:([a-z0-9-]+) -->)[\s\S]*?(<!-- \/generated:\2 -->)/g;
+
+/** `text` with every generated section re-rendered; throws on a marker with no renderer. */
+export function renderReadme(text: string): string {
+  return text.replace(MARKER, (_all, open: string, name: string, close: string) => {
+    const render = README_SECTIONS[name];
+    if (!render) throw new Error(`README.md: no generator for section "${name}" (lib/readme.ts)`);
+    return `${open}${render()}${close}`;
+  });
+}
+
+/** Names of the generated sections present in `text`, in order. */
+export function readmeSections(text: string): string[] {
+  return [...text.matchAll(MARKER)].map((m) => m[2]);
+}
