@@ -4,7 +4,11 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderManifests } from '../../charts/render';
+import { parseConfig } from '../../config/load';
 import { compareDist, formatDistReport } from '../../lib/dist-check';
+import { writeFiles } from '../../lib/replace-dir';
+import { main } from '../../main';
 import { runCli, tempDir, treeHashes } from './run';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -77,7 +81,8 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
   const cwd = tempDir();
   writeFileSync(join(cwd, 'fleet.yaml'), CONFIG);
   const env = { AKS_DAY2_CONFIG: join(cwd, 'fleet.yaml') };
-  expect(runCli(['synth', '--only', 'kubernetes'], cwd, env).status).toBe(0);
+  // dist/ as `npm run synth` writes it (render + writeFiles, as main.ts does), then broken.
+  for (const [cluster, files] of renderManifests(parseConfig(CONFIG))) writeFiles(join(cwd, 'dist', cluster), files);
   // What a PR can get wrong: an edited file, a deleted one, a stray one, the folder of a new
   // cluster never committed (untracked: `git diff` would not see it), a removed cluster's folder.
   const constraint = join(cwd, 'dist', 'gk', 'policy', 'k8sallowedrepos-constraint.yaml');
@@ -113,11 +118,13 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
     expect(Object.keys(before).some((p) => p.startsWith('cdktf.out'))).toBe(false);
   });
 
-  test('a config that does not synthesize fails --check with the config error', () => {
-    writeFileSync(join(cwd, 'bad.yaml'), CONFIG.replace('name: gk', 'name: GK'));
-    const bad = runCli(['synth', '--check', '--config', 'bad.yaml'], cwd);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^bad\.yaml: 1 problem in the config:\n {2}clusters\[0\]\.name \(line 3\): must be 1-40 lowercase/);
-    expect(bad.stderr).toContain('Nothing was written: nothing is written by --check.');
+  test('a config that does not synthesize fails --check with the config error', async () => {
+    const bad = join(tempDir(), 'bad.yaml');
+    writeFileSync(bad, CONFIG.replace('name: gk', 'name: GK'));
+    const err: string[] = [];
+    const status = await main(['synth', '--check', '--config', bad], {}, { out: () => undefined, err: (l) => err.push(l) });
+    expect(status).toBe(1);
+    expect(err.join('\n')).toMatch(/^.*bad\.yaml: 1 problem in the config:\n {2}clusters\[0\]\.name \(line 3\): must be 1-40 lowercase/);
+    expect(err).toContain('Nothing was written: nothing is written by --check.');
   });
 });

@@ -6,7 +6,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { main } from '../../main';
 import { EXAMPLE, runCli, tempDir, treeHashes } from './run';
+
+/** main() in this process, for paths that end before anything is written (usage, bad config). */
+async function inProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await main(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
 
 const outputs = (cwd: string) => ({ ...prefix('cdktf.out/', treeHashes(join(cwd, 'cdktf.out'))), ...prefix('dist/', treeHashes(join(cwd, 'dist'))) });
 
@@ -98,12 +107,12 @@ describe('a bad config', () => {
     expect(Object.keys(treeHashes(cwd)).filter((p) => /\.(tmp|old)-\d+/.test(p))).toEqual([]);
   });
 
-  test('a YAML syntax error names the line and column', () => {
-    const cwd = tempDir();
-    writeFileSync(join(cwd, 'broken.yaml'), 'clusters:\n  - name: a\n    resourceGroup: [rg\n');
-    const result = runCli(['synth', '--config', 'broken.yaml'], cwd);
+  test('a YAML syntax error names the line and column', async () => {
+    const broken = join(tempDir(), 'broken.yaml');
+    writeFileSync(broken, 'clusters:\n  - name: a\n    resourceGroup: [rg\n');
+    const result = await inProcess(['synth', '--config', broken]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^broken\.yaml: 1 problem in the config:\n {2}\(file\) \(line 4, column 1\): YAML: /);
+    expect(result.stderr.startsWith(`${broken}: 1 problem in the config:\n  (file) (line 4, column 1): YAML: `)).toBe(true);
   });
 
   test('a missing config file is named, with how to choose another', () => {
@@ -120,6 +129,12 @@ describe('a bad config', () => {
 });
 
 describe('command line', () => {
+  test('usage errors exit 2 from the real command too', () => {
+    const r = runCli(['synth', '--out', 'x'], tempDir());
+    expect(r.stderr).toMatch(/^aks-day2 synth: unexpected argument "--out"\n/);
+    expect(r.status).toBe(2);
+  });
+
   test.each([
     [['synthesize'], /^aks-day2: unknown command "synthesize"\n\nusage: aks-day2/],
     [['synth', '--out', 'x'], /^aks-day2 synth: unexpected argument "--out"\n/],
@@ -128,14 +143,14 @@ describe('command line', () => {
     [['synth', '--config'], /^aks-day2 synth: --config needs a value\n/],
     [['synth', '--config', 'a.yaml', '--config=b.yaml'], /^aks-day2 synth: --config given twice\n/],
     [['synth', '--check=yes'], /^aks-day2 synth: --check takes no value\n/],
-  ])('%j exits 2 with usage', (args, message) => {
-    const r = runCli(args, tempDir());
+  ])('%j exits 2 with usage', async (args, message) => {
+    const r = await inProcess(args);
     expect(r.stderr).toMatch(message);
     expect(r.status).toBe(2);
   });
 
-  test('--help prints usage and exits 0', () => {
-    const r = runCli(['synth', '--help'], tempDir());
+  test('--help prints usage and exits 0', async () => {
+    const r = await inProcess(['synth', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--check {11}write nothing; exit 1 when the committed dist\//);
   });
