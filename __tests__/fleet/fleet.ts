@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig, resolveConfigPath } from '../../config/load';
 import type { Config } from '../../config/model';
 
@@ -11,5 +11,5 @@ export const ROOT = join(__dirname, '..', '..');
 export const FLEET_CONFIG = resolveConfigPath(undefined, process.env);
 
 export function loadFleet(): Config {
-  return loadConfig(join(ROOT, FLEET_CONFIG));
+  return loadConfig(resolve(ROOT, FLEET_CONFIG));
 }
