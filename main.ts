@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from './config/load';
 import type { Config } from './config/model';
 import { parseFlags } from './lib/args';
-import { checkDist, formatDistReport } from './lib/dist-check';
+import { checkDist, formatDistReport, inSync, staleWarnings } from './lib/dist-check';
 import { processIo, type Io } from './lib/io';
 import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
 import { distFolders, staleClusterDirs } from './lib/stale';
@@ -151,9 +151,9 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
     const report = checkDist(manifests, distOut);
     const command =
       configPath === DEFAULT_CONFIG_PATH && !env[CONFIG_ENV] ? 'npm run synth' : `npm run synth -- --config ${configPath}`;
-    const lines = formatDistReport(report, configPath, shown(distOut), command);
-    const clean = report.drift.length === 0 && report.stale.length === 0;
-    for (const line of lines) (clean ? io.out : io.err)(line);
+    const clean = inSync(report);
+    for (const line of formatDistReport(report, configPath, shown(distOut), command)) (clean ? io.out : io.err)(line);
+    for (const line of staleWarnings(report, configPath, shown(distOut))) io.err(line);
     return clean ? 0 : 1;
   }
 
@@ -184,9 +184,8 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   if (parts.includes('terraform')) io.out(`cdktf: ${fromConfig} → ${shown(tfOut)}/stacks/<cluster>/`);
   if (parts.includes('kubernetes')) {
     io.out(`cdk8s: ${fromConfig} → ${shown(distOut)}/<cluster>/`);
-    for (const dir of staleClusterDirs(distFolders(distOut), names)) {
-      io.err(`warning: ${shown(distOut)}/${dir}/ belongs to no cluster in ${configPath}; delete it if that cluster is gone (left untouched).`);
-    }
+    const stale = staleClusterDirs(distFolders(distOut), names);
+    for (const line of staleWarnings({ drift: [], stale, clusters: names.length, files: 0 }, configPath, shown(distOut))) io.err(line);
   }
   return 0;
 }

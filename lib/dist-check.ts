@@ -111,12 +111,30 @@ export function checkDist(synthesized: ReadonlyMap<string, FileTree>, distDir: s
 const EXCERPT = 100;
 const excerpt = (line: string) => JSON.stringify(line.length > EXCERPT ? `${line.slice(0, EXCERPT)}…` : line);
 
+/** dist/ holds exactly what the config synthesizes (a stale folder is only a warning). */
+export function inSync(report: DistReport): boolean {
+  return report.drift.length === 0;
+}
+
 /**
- * The report as lines: nothing but a one-line summary when dist/ is up to date; otherwise each
- * differing cluster with its files, then the commands that fix it.
+ * A folder left by a cluster that is gone from the config is reported but is no difference:
+ * `npm run synth` never deletes a folder (GitOps may still apply it), so replacing the
+ * example cluster with your own and synthesizing leaves the check green, with this warning.
+ */
+export function staleWarnings(report: DistReport, configPath: string, distDir: string): string[] {
+  return report.stale.map(
+    (s) =>
+      `warning: ${distDir}/${s}/ belongs to no cluster in ${configPath}; remove it with \`git rm -r ${distDir}/${s}\` ` +
+      `(after \`npx cdktf destroy ${s}\` if its Azure resources should go too)`,
+  );
+}
+
+/**
+ * The report as lines: a one-line summary when dist/ is up to date; otherwise each differing
+ * cluster with its files, then the command that fixes it. Stale folders: see staleWarnings.
  */
 export function formatDistReport(report: DistReport, configPath: string, distDir: string, synthCommand: string): string[] {
-  if (report.drift.length === 0 && report.stale.length === 0) {
+  if (inSync(report)) {
     return [`${distDir}/ matches ${configPath}: ${report.clusters} cluster(s), ${report.files} file(s).`];
   }
   const lines = [`${distDir}/ does not match ${configPath}:`];
@@ -132,11 +150,6 @@ export function formatDistReport(report: DistReport, configPath: string, distDir
     for (const p of d.missing) lines.push(`    missing  ${p} (synthesized, not in ${distDir}/${d.cluster}/)`);
     for (const p of d.extra) lines.push(`    extra    ${p} (in ${distDir}/${d.cluster}/, not synthesized)`);
   }
-  for (const s of report.stale) lines.push(`  ${s}: ${distDir}/${s}/ belongs to no cluster in ${configPath}`);
-  lines.push('To fix:');
-  if (report.drift.length > 0) lines.push(`  ${synthCommand}    # then commit ${distDir}/`);
-  for (const s of report.stale) {
-    lines.push(`  git rm -r ${distDir}/${s}    # only after \`npx cdktf destroy ${s}\` if its Azure resources should go too`);
-  }
+  lines.push(`To fix: ${synthCommand}, then commit ${distDir}/.`);
   return lines;
 }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderManifests } from '../../charts/render';
 import { parseConfig } from '../../config/load';
-import { compareDist, formatDistReport } from '../../lib/dist-check';
+import { compareDist, formatDistReport, inSync, staleWarnings } from '../../lib/dist-check';
 import { writeFiles } from '../../lib/replace-dir';
 import { main } from '../../main';
 import { runCli, tempDir, treeHashes } from './run';
@@ -48,18 +48,25 @@ describe('compareDist', () => {
     expect(report.drift[0].changed).toEqual([{ path: 'kustomization.yaml', line: 2, committed: 'more', synthesized: '' }]);
   });
 
-  test('the report says per cluster what differs and the commands that fix it', () => {
+  test('the report says per cluster what differs and the command that fixes it', () => {
     const committed = new Map([['a', tree({ 'policy/p.yaml': 'line1\nLINE2\nline3\n', 'kustomization.yaml': 'k\n' })]]);
     const report = compareDist(synthesized, (c) => committed.get(c), ['a', 'retired']);
+    expect(inSync(report)).toBe(false);
     expect(formatDistReport(report, 'config/fleet.yaml', 'dist', 'npm run synth')).toEqual([
       'dist/ does not match config/fleet.yaml:',
       '  a:',
       '    changed  policy/p.yaml (line 2: committed "LINE2", synthesized "line2")',
       '  b: dist/b/ is missing (1 file(s) synthesized, none committed)',
-      '  retired: dist/retired/ belongs to no cluster in config/fleet.yaml',
-      'To fix:',
-      '  npm run synth    # then commit dist/',
-      '  git rm -r dist/retired    # only after `npx cdktf destroy retired` if its Azure resources should go too',
+      'To fix: npm run synth, then commit dist/.',
+    ]);
+  });
+
+  test('a folder of a cluster that left the config is a warning, not a difference', () => {
+    const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b', 'retired']);
+    expect(inSync(report)).toBe(true);
+    expect(formatDistReport(report, 'config/fleet.yaml', 'dist', 'npm run synth')).toEqual(['dist/ matches config/fleet.yaml: 2 cluster(s), 3 file(s).']);
+    expect(staleWarnings(report, 'config/fleet.yaml', 'dist')).toEqual([
+      'warning: dist/retired/ belongs to no cluster in config/fleet.yaml; remove it with `git rm -r dist/retired` (after `npx cdktf destroy retired` if its Azure resources should go too)',
     ]);
   });
 });
@@ -106,10 +113,8 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
       '    missing  policy/kustomization.yaml (synthesized, not in dist/gk/)',
       '    extra    notes.yaml (in dist/gk/, not synthesized)',
       '  added: dist/added/ is missing (1 file(s) synthesized, none committed)',
-      `  retired: dist/retired/ belongs to no cluster in ${env.AKS_DAY2_CONFIG}`,
-      'To fix:',
-      `  npm run synth -- --config ${env.AKS_DAY2_CONFIG}    # then commit dist/`,
-      '  git rm -r dist/retired    # only after `npx cdktf destroy retired` if its Azure resources should go too',
+      `To fix: npm run synth -- --config ${env.AKS_DAY2_CONFIG}, then commit dist/.`,
+      `warning: dist/retired/ belongs to no cluster in ${env.AKS_DAY2_CONFIG}; remove it with \`git rm -r dist/retired\` (after \`npx cdktf destroy retired\` if its Azure resources should go too)`,
     ]);
   });
 

@@ -76,7 +76,9 @@ describe('three clusters', () => {
 
   test('a dist/ folder of a cluster no longer in the config is kept and named in a warning', () => {
     expect(dist['retired/kustomization.yaml']).toBeDefined();
-    expect(result.stderr).toBe(`warning: dist/retired/ belongs to no cluster in ${join(cwd, 'clusters.yaml')}; delete it if that cluster is gone (left untouched).\n`);
+    expect(result.stderr).toBe(
+      `warning: dist/retired/ belongs to no cluster in ${join(cwd, 'clusters.yaml')}; remove it with \`git rm -r dist/retired\` (after \`npx cdktf destroy retired\` if its Azure resources should go too)\n`,
+    );
   });
 });
 
