@@ -146,7 +146,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     checks = ALL_CHECKS.filter((c) => options.only!.includes(c.id));
     const inapplicable = checks.map((c) => [c.id, c.notApplicable(cluster)]).filter(([, why]) => why);
     if (inapplicable.length > 0) {
-      io.err(`aks-day2 verify: ${inapplicable.map(([id, why]) => `${id} does not apply: ${why}`).join('; ')}`);
+      io.err(`aks-day2 verify: ${inapplicable.map(([id, why]) => `${id} does not apply: ${why}`).join('; ')} (cluster ${cluster.name} in ${configPath})`);
       return EXIT.usage;
     }
   } else {

@@ -86,7 +86,7 @@ describe('usage (exit 2)', () => {
   test('--only with a check the config does not enable', async () => {
     const { code, err } = await cli(['--cluster', 'bare', '--only', 'nodes,smoke-job']);
     expect(code).toBe(EXIT.usage);
-    expect(err).toEqual(['aks-day2 verify: smoke-job does not apply: the cluster has no smokeTest in the config']);
+    expect(err).toEqual([`aks-day2 verify: smoke-job does not apply: the cluster has no smokeTest in the config (cluster bare in ${FIXTURE_CONFIG})`]);
   });
 
   test('parseArgs accepts --flag=value and fractional seconds', () => {
