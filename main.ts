@@ -78,6 +78,10 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
     throw e;
   }
 
+  for (const w of config.warnings) {
+    io.err(`warning: ${configPath}: ${w.path}${w.line ? ` (line ${w.line})` : ''}: ${w.message}`);
+  }
+
   // 2. Build every output in staging directories. cdktf and cdk8s load only here, so `verify`
   //    and a config error never pay for them.
   const { buildTerraformApp } = await import('./lib/terraform-app');
