@@ -121,6 +121,10 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   const names = config.clusters.map((c) => c.name);
   const fromConfig = `${names.length} cluster(s) from ${configPath} (${names.join(', ')})`;
 
+  for (const w of config.warnings) {
+    io.err(`warning: ${configPath}: ${w.path}${w.line ? ` (line ${w.line})` : ''}: ${w.message}`);
+  }
+
   // 2. Build every output in staging directories (--check: in memory and a temp folder). cdktf
   //    and cdk8s load only here, so `verify` and a config error never pay for them.
   const { buildTerraformApp } = await import('./lib/terraform-app');

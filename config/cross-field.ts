@@ -1,4 +1,4 @@
-import { AKS_LOG_CATEGORY_GROUPS, GUID } from './rules';
+import { AKS_LOG_CATEGORY_GROUPS, GUID, parseResourceId } from './rules';
 import { imageAllowed } from './image-rule';
 import { DEFAULT_SMOKE_IMAGE } from './model';
 
@@ -67,6 +67,19 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
       }
     }
 
+    // The flow log is a child of the Network Watcher, looked up in the cluster's subscription
+    // (the stack's azurerm provider), and so is the target VNet the stack checks the region of.
+    const target = flow?.targetResourceId;
+    const targetId = typeof target === 'string' ? parseResourceId(target) : undefined;
+    if (targetId && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
+      if (targetId.subscriptionId !== c.subscriptionId.toLowerCase()) {
+        problems.push({
+          path: at('flowLogs', 'targetResourceId'),
+          message: `is in subscription ${targetId.subscriptionId} but the cluster is in ${c.subscriptionId}: the flow log belongs to a Network Watcher of the target's own subscription and region, and this stack looks the watcher and the target up in the cluster's subscription; log that VNet from a cluster entry in its subscription`,
+        });
+      }
+    }
+
     // The smoke Job would be refused by the cluster's own policy, and only time out in verify.
     const namespaces = Array.isArray(policy?.namespaces) ? policy.namespaces : [];
     const repos = Array.isArray(policy?.allowedRepos) ? policy.allowedRepos.filter((r) => typeof r === 'string') : [];
@@ -82,6 +95,47 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * Valid values that are probably mistakes. Resource group names are case-insensitive in Azure,
+ * but every id Terraform builds from them keeps the config's spelling, and a role assignment's
+ * `scope` is compared case-sensitively (ForceNew, no diff suppression: hashicorp/terraform-
+ * provider-azurerm#24434). One resource group spelled two ways in one cluster means at least
+ * one spelling is not Azure's, so an assignment imported with Azure's spelling gets replaced.
+ */
+export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
+  const warnings: CrossFieldProblem[] = [];
+  const root = asRecord(raw);
+  const clusters = Array.isArray(root?.clusters) ? root.clusters : [];
+  clusters.forEach((value, i) => {
+    const c = asRecord(value);
+    if (!c) return;
+    const flow = asRecord(c.flowLogs);
+    const idGroup = (id: unknown) => (typeof id === 'string' ? parseResourceId(id)?.resourceGroup : undefined);
+    const spellings: Array<[(string | number)[], unknown]> = [
+      [['resourceGroup'], c.resourceGroup],
+      [['acr', 'resourceGroup'], asRecord(c.acr)?.resourceGroup],
+      [['appGateway', 'resourceGroup'], asRecord(c.appGateway)?.resourceGroup],
+      [['flowLogs', 'networkWatcher', 'resourceGroup'], asRecord(flow?.networkWatcher)?.resourceGroup],
+      [['flowLogs', 'targetResourceId'], idGroup(flow?.targetResourceId)],
+      [['flowLogs', 'trafficAnalytics', 'workspaceResourceId'], idGroup(asRecord(flow?.trafficAnalytics)?.workspaceResourceId)],
+    ];
+    const first = new Map<string, { spelling: string; path: string }>();
+    for (const [rest, group] of spellings) {
+      if (typeof group !== 'string' || group === '') continue;
+      const path = ['clusters', i, ...rest];
+      const seen = first.get(group.toLowerCase());
+      if (!seen) first.set(group.toLowerCase(), { spelling: group, path: formatPath(path) });
+      else if (seen.spelling !== group) {
+        warnings.push({
+          path,
+          message: `spells resource group "${group}", which ${seen.path} spells "${seen.spelling}": Azure treats them as one, but ids keep the config's spelling, and an existing role assignment imported with Azure's spelling would be replaced; write it as \`az group show -n ${group} --query name -o tsv\` prints it, in both places`,
+        });
+      }
+    }
+  });
+  return warnings;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema } from './schema';
-import { crossFieldProblems, formatPath } from './cross-field';
+import { crossFieldProblems, crossFieldWarnings, formatPath } from './cross-field';
 import { toModel, type Config } from './model';
 import { didYouMean, knownKeysAt } from './suggest';
 
@@ -82,7 +82,12 @@ export function parseConfig(text: string, source = 'config'): Config {
     })),
   ];
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
-  return toModel(result.data);
+  const warnings = crossFieldWarnings(raw).map((w) => ({
+    path: formatPath(w.path),
+    message: w.message,
+    line: lineOf(doc.contents, w.path, text),
+  }));
+  return toModel(result.data, warnings);
 }
 
 /** Read the config file at `path` (the one place a file is read) and parse it. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterInput, ConfigInput } from './schema';
 import { parseResourceId, type ResourceId } from './rules';
+import { findBuiltInRole } from './built-in-roles';
 
 /**
  * The typed model every stack and chart is built from: the validated config with every
@@ -40,6 +41,10 @@ export interface AcrConfig {
 
 export interface MonitoringConfig {
   readonly principal: Principal;
+  /**
+   * Each role as Terraform gets it: a listed built-in role in Azure's spelling (whatever the
+   * config's casing), or a role definition GUID, lowercased.
+   */
   readonly roles: readonly string[];
 }
 
@@ -88,11 +93,16 @@ export interface SmokeTestConfig {
 
 export interface ClusterConfig {
   readonly name: string;
+  /** Where this cluster is in the config file (`clusters[2]`): plan-time errors name fields by it. */
+  readonly configPath: string;
+  /** Lowercase, as ARM writes subscription GUIDs in the ids it returns. */
   readonly subscriptionId?: string;
   readonly resourceGroup: string;
   readonly aksName: string;
   readonly location: string;
   readonly privateCluster: boolean;
+  /** The azurerm provider registers the resource providers the stack's resources need. */
+  readonly registerResourceProviders: boolean;
   readonly acr?: AcrConfig;
   readonly monitoring?: MonitoringConfig;
   readonly auditLogs?: AuditLogsConfig;
@@ -105,6 +115,17 @@ export interface ClusterConfig {
 export interface Config {
   readonly state?: StateBackend;
   readonly clusters: readonly ClusterConfig[];
+  /** Valid but suspicious values; synth prints them and carries on. */
+  readonly warnings: readonly ConfigWarning[];
+}
+
+/** A value the config accepts but that probably is not what was meant. */
+export interface ConfigWarning {
+  /** Field path as a user reads it: `clusters[0].acr.resourceGroup`. */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line in the file, when it could be located. */
+  readonly line?: number;
 }
 
 /**
@@ -123,8 +144,19 @@ export function deriveStorageAccountName(cluster: ClusterInput, purpose: 'aud' |
   return `${base}${purpose}${hash}`;
 }
 
+/**
+ * GUIDs are compared case-insensitively by Azure but returned lowercase; the provider compares
+ * `principal_id` (ForceNew, no diff suppression) as a plain string, so they go out lowercase.
+ */
+const lowerGuid = <T extends string | undefined>(guid: T): T => guid?.toLowerCase() as T;
+
+/** A listed built-in role in Azure's spelling, or a role definition GUID lowercased. */
+export function canonicalRole(role: string): string {
+  return findBuiltInRole(role)?.name ?? role.trim().toLowerCase();
+}
+
 /** Apply defaults and derive names. Input must already have passed ConfigSchema. */
-export function toModel(input: ConfigInput): Config {
+export function toModel(input: ConfigInput, warnings: readonly ConfigWarning[] = []): Config {
   const state = input.state?.azurerm;
   return {
     state: state && {
@@ -132,14 +164,15 @@ export function toModel(input: ConfigInput): Config {
       storageAccountName: state.storageAccountName,
       containerName: state.containerName,
       keyPrefix: state.keyPrefix ?? DEFAULT_STATE_KEY_PREFIX,
-      subscriptionId: state.subscriptionId,
+      subscriptionId: lowerGuid(state.subscriptionId),
       useAzureadAuth: state.useAzureadAuth ?? true,
     },
     clusters: input.clusters.map(toClusterModel),
+    warnings,
   };
 }
 
-function toClusterModel(c: ClusterInput): ClusterConfig {
+function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
   const acr: AcrConfig | undefined = c.acr && {
     name: c.acr.name,
     resourceGroup: c.acr.resourceGroup ?? c.resourceGroup,
@@ -150,15 +183,20 @@ function toClusterModel(c: ClusterInput): ClusterConfig {
   const flow = c.flowLogs;
   return {
     name: c.name,
-    subscriptionId: c.subscriptionId,
+    configPath: `clusters[${index}]`,
+    subscriptionId: lowerGuid(c.subscriptionId),
     resourceGroup: c.resourceGroup,
     aksName: c.aksName,
     location: c.location,
     privateCluster: c.privateCluster ?? false,
+    registerResourceProviders: c.registerResourceProviders ?? true,
     acr,
     monitoring: c.monitoring && {
-      principal: c.monitoring.principal,
-      roles: c.monitoring.roles ?? [...DEFAULT_MONITORING_ROLES],
+      // Every string in a principal is a GUID (appId, objectId).
+      principal: Object.fromEntries(
+        Object.entries(c.monitoring.principal).map(([k, v]) => [k, typeof v === 'string' ? v.toLowerCase() : v]),
+      ) as Principal,
+      roles: (c.monitoring.roles ?? DEFAULT_MONITORING_ROLES).map(canonicalRole),
     },
     auditLogs: c.auditLogs && {
       categories: c.auditLogs.categories ?? [...DEFAULT_AUDIT_CATEGORIES],

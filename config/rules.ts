@@ -64,29 +64,50 @@ export const AKS_LOG_CATEGORIES = [
 /** Category groups AKS offers; a group stands for several categories at once. */
 export const AKS_LOG_CATEGORY_GROUPS = ['allLogs', 'audit'] as const;
 
-/** Built-in role names the runbook uses, with their fixed role definition ids. */
-export const BUILT_IN_ROLE_IDS: Readonly<Record<string, string>> = {
-  AcrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
-  'Log Analytics Reader': '73c42c96-874c-492b-b04d-ab87d138a893',
-};
+/**
+ * ARM resource types whose id this project writes to Terraform, spelled as Azure (and the
+ * azurerm provider's Read) writes them back. The provider's flow-log Read rewrites
+ * `target_resource_id` with `commonids.ParseVirtualNetworkIDInsensitively(...).ID()` (or the
+ * subnet / NSG equivalent), whose format strings are
+ * `/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Network/virtualNetworks/%s[/subnets/%s]`
+ * (go-azure-helpers resourcemanager/commonids/virtual_network.go, subnet.go; azurerm v4.55.0
+ * internal/services/network/network_watcher_flow_log_resource.go, resourceNetworkWatcherFlowLogRead).
+ * Workspaces: `workspaces.NewWorkspaceID(...).ID()` in the workspace data source.
+ */
+export const CANONICAL_RESOURCE_TYPES = [
+  'Microsoft.Network/virtualNetworks',
+  'Microsoft.Network/virtualNetworks/subnets',
+  'Microsoft.Network/networkSecurityGroups',
+  'Microsoft.OperationalInsights/workspaces',
+] as const;
 
 /** An ARM resource id, split into the parts this project needs. */
 export interface ResourceId {
+  /** Lowercase, as ARM returns subscription GUIDs. */
   readonly subscriptionId: string;
+  /** As written in the config (names are kept as given). */
   readonly resourceGroup: string;
-  /** e.g. `Microsoft.Network/virtualNetworks` or `Microsoft.Network/virtualNetworks/subnets` */
+  /**
+   * e.g. `Microsoft.Network/virtualNetworks` or `Microsoft.Network/virtualNetworks/subnets`,
+   * in Azure's spelling when it is one of CANONICAL_RESOURCE_TYPES, else as written.
+   */
   readonly type: string;
-  /** Names along the type path, e.g. `['hub-vnet', 'aks-subnet']` for a subnet. */
+  /** Names along the type path, as written, e.g. `['hub-vnet', 'aks-subnet']` for a subnet. */
   readonly names: readonly string[];
-  /** The id as written in the config. */
+  /**
+   * The id in canonical form: segment keys (`subscriptions`, `resourceGroups`, `providers`),
+   * namespace and types as Azure returns them, names as given. This is what goes to Terraform,
+   * so the provider's Read writes back exactly this and a re-plan is empty.
+   */
   readonly id: string;
+  /** The id as written in the config (any casing of the fixed segments). */
+  readonly written: string;
 }
 
 /**
  * Parse `/subscriptions/<guid>/resourceGroups/<rg>/providers/<Namespace>/<type>/<name>[/<type>/<name>…]`.
- * Returns undefined when the id does not have that shape. ARM treats the fixed segments
- * case-insensitively, so this does too; the type is returned in the config's spelling.
+ * Returns undefined when the id does not have that shape. ARM treats the fixed segments,
+ * namespaces and types case-insensitively, so this does too, and returns them canonical.
  */
 export function parseResourceId(id: string): ResourceId | undefined {
   const parts = id.split('/');
@@ -102,7 +123,23 @@ export function parseResourceId(id: string): ResourceId | undefined {
     types.push(rest[i]);
     names.push(rest[i + 1]);
   }
-  return { subscriptionId, resourceGroup, type: [namespace, ...types].join('/'), names, id };
+  const written = [namespace, ...types].join('/');
+  const type = CANONICAL_RESOURCE_TYPES.find((t) => sameType(t, written)) ?? written;
+  return {
+    subscriptionId: subscriptionId.toLowerCase(),
+    resourceGroup,
+    type,
+    names,
+    id: canonicalResourceId(subscriptionId, resourceGroup, type, names),
+    written: id,
+  };
+}
+
+/** `/subscriptions/<sub>/resourceGroups/<rg>/providers/<Namespace>/<t1>/<n1>[/<t2>/<n2>…]` */
+function canonicalResourceId(subscriptionId: string, resourceGroup: string, type: string, names: readonly string[]): string {
+  const [namespace, ...types] = type.split('/');
+  const path = types.flatMap((t, i) => [t, names[i]]);
+  return ['', 'subscriptions', subscriptionId.toLowerCase(), 'resourceGroups', resourceGroup, 'providers', namespace, ...path].join('/');
 }
 
 /** Type names compared the way ARM compares them. */

@@ -16,6 +16,7 @@ import {
   parseResourceId,
   sameType,
 } from './rules';
+import { closestBuiltInRole, findBuiltInRole } from './built-in-roles';
 
 /**
  * The config file's schema: what a user may write. Every object is strict (an unknown key
@@ -159,9 +160,32 @@ const principal = z.union(
   { error: 'must be {appId: <guid>} (an application id, resolved to its service principal) or {objectId: <guid>}' },
 );
 
+/**
+ * A role: the name of a built-in role this project lists (config/built-in-roles.ts, compared
+ * case-insensitively, as ARM does), or any role's definition GUID (custom roles, other built-ins).
+ * A name that is not listed is an error, so a typo fails synth instead of `terraform apply`.
+ */
+const role = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .superRefine((value, ctx) => {
+    if (value === '' || GUID.test(value) || findBuiltInRole(value)) return; // '' is reported by min(1)
+    const close = closestBuiltInRole(value);
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `"${value}" is not an Azure built-in role this project knows` +
+        (close ? `; did you mean "${close.name}"?` : '') +
+        ' (names are checked against a curated list of built-in roles for monitoring, AKS, ACR, storage and' +
+        ' networking, listed in the README; give any other role, built-in or custom, by its role definition GUID)',
+    });
+  });
+
 export const MonitoringSchema = z.strictObject({
   principal,
-  roles: uniqueList(z.string().trim().min(1, 'must not be empty'), 'role', (r) => r.toLowerCase())
+  // Two spellings of one role (a name and its GUID, or two casings) are one assignment.
+  roles: uniqueList(role, 'role', (r) => findBuiltInRole(r)?.id ?? r.toLowerCase())
     .min(1, 'must list at least one role')
     .optional(),
 });
@@ -267,6 +291,12 @@ export const ClusterSchema = z.strictObject({
   location: z.string().regex(LOCATION, 'must be an Azure region name like eastus or westeurope (lowercase, no spaces)'),
   /** The API server is private: output private_fqdn instead of fqdn. */
   privateCluster: z.boolean().optional(),
+  /**
+   * Let the azurerm provider register the resource providers this cluster's resources need.
+   * false for identities that may not register resource providers on the subscription
+   * (`Microsoft.<Namespace>/register/action`).
+   */
+  registerResourceProviders: z.boolean().optional(),
   acr: AcrSchema.optional(),
   monitoring: MonitoringSchema.optional(),
   auditLogs: AuditLogsSchema.optional(),

@@ -14,6 +14,7 @@ export interface AcrPullForKubeletProps {
  * `--attach-acr` grants. Runbook: "az aks update -n $NAME-aks -g $RG --attach-acr $ACR_NAME".
  */
 export class AcrPullForKubelet extends Construct {
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.Authorization'];
   public static readonly ROLE = 'AcrPull';
   /** Object id of the kubelet identity (`kubelet_identity[0].object_id`). */
   public readonly principalId: string;
@@ -29,9 +30,10 @@ export class AcrPullForKubelet extends Construct {
       roleName: AcrPullForKubelet.ROLE,
       principalId: this.principalId,
       // A managed identity is a service principal; saying so spares Azure a directory lookup
-      // that can fail for a node pool identity created minutes ago (replication lag).
+      // that can fail for a node pool identity created minutes ago (replication lag). It is
+      // also what skip_service_principal_aad_check would do (Create sets the same
+      // PrincipalType), without that flag's unreadable, non-updatable state.
       principalType: 'ServicePrincipal',
-      skipServicePrincipalAadCheck: true,
       logicalId: 'acr_pull_kubelet',
     });
   }

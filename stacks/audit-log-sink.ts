@@ -55,6 +55,8 @@ export interface AuditLogSinkProps {
  * was retired, and the append blobs Azure Monitor writes cannot be tiered, only deleted.
  */
 export class AuditLogSink extends Construct {
+  /** Diagnostic settings are microsoft.insights; the lifecycle rule is Microsoft.Storage. */
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['microsoft.insights', 'Microsoft.Storage'];
   public readonly storage: HardenedStorageAccount;
   public readonly lifecycle: StorageManagementPolicy;
   public readonly diagnosticSetting: MonitorDiagnosticSetting;

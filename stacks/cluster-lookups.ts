@@ -1,3 +1,4 @@
+import { Fn, Op } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterConfig } from '../config/model';
 import {
@@ -6,6 +7,7 @@ import {
   DataAzurermLogAnalyticsWorkspace,
   DataAzurermNetworkWatcher,
   DataAzurermPublicIp,
+  DataAzurermVirtualNetwork,
 } from './terraform-classes';
 
 export interface ClusterLookupsProps {
@@ -16,6 +18,8 @@ export interface ClusterLookupsProps {
  * The existing resources the runbook's steps act on, read at plan time instead of pasted in.
  * Runbook: "az aks show -g $RG -n $PREFIX-aks --query 'id' -o tsv". Each lookup exists only
  * when a configured step needs it; a missing resource fails `terraform plan` with its name.
+ * Checks that only Azure can answer (region, private API server, subscription) are pre- and
+ * postconditions whose messages name the config field to change (`clusters[i].…`).
  */
 export class ClusterLookups extends Construct {
   /** The cluster (`$PREFIX-aks` in `$RG`): id, kubelet identity, API server FQDNs. */
@@ -28,10 +32,16 @@ export class ClusterLookups extends Construct {
   public readonly trafficAnalyticsWorkspace?: DataAzurermLogAnalyticsWorkspace;
   /** The Network Watcher of the flow-log target's region, when flowLogs is configured. */
   public readonly networkWatcher?: DataAzurermNetworkWatcher;
+  /**
+   * The flow-log target's VNet (the target itself, or the VNet of a subnet target: a subnet
+   * has no region of its own), looked up to check its region and subscription.
+   */
+  public readonly flowLogTargetVnet?: DataAzurermVirtualNetwork;
 
   constructor(scope: Construct, id: string, props: ClusterLookupsProps) {
     super(scope, id);
     const { cluster } = props;
+    const at = cluster.configPath;
 
     this.cluster = new DataAzurermKubernetesCluster(this, 'aks', {
       name: cluster.aksName,
@@ -41,9 +51,22 @@ export class ClusterLookups extends Construct {
           {
             // The log storage account must be in the cluster's region and is placed by the
             // config's location (readable in the plan); a wrong location fails here, by name,
-            // instead of as a diagnostic-setting error after the account exists.
+            // instead of as a diagnostic-setting error after the account exists. `location` is
+            // the data source's location.Normalize(model.Location) (kubernetes_cluster_data_source.go).
             condition: `\${lower(replace(self.location, " ", "")) == "${cluster.location}"}`,
-            errorMessage: `Cluster ${cluster.aksName} is not in ${cluster.location}: fix location of cluster "${cluster.name}" in the config.`,
+            errorMessage: `${at}.location is "${cluster.location}" but cluster ${cluster.aksName} (cluster "${cluster.name}") is in \${self.location}: set location to the cluster's region.`,
+          },
+          {
+            // `private_cluster_enabled` is a Computed bool of the data source, set from
+            // apiServerAccessProfile.enablePrivateCluster only when Azure returns an access
+            // profile (kubernetes_cluster_data_source.go, dataSourceKubernetesClusterRead), so it
+            // can be null: hence `== true` / `!= true`, never `== false`.
+            condition: cluster.privateCluster
+              ? '${self.private_cluster_enabled == true}'
+              : '${self.private_cluster_enabled != true}',
+            errorMessage: cluster.privateCluster
+              ? `${at}.privateCluster is true (cluster "${cluster.name}") but ${cluster.aksName} is not a private cluster: api_server_fqdn would be its empty private FQDN and the firewall outputs would be missing; set privateCluster: false.`
+              : `${at}.privateCluster is false (cluster "${cluster.name}") but ${cluster.aksName} is a private cluster: api_server_ips and firewall_allowlist would list the private addresses its FQDN resolves to; set privateCluster: true.`,
           },
           ...(cluster.acr
             ? [
@@ -51,7 +74,7 @@ export class ClusterLookups extends Construct {
                   // `az aks update --attach-acr` grants AcrPull to the kubelet identity; a
                   // cluster still on a service principal has none, and the grant must go to it.
                   condition: '${length(self.kubelet_identity) > 0}',
-                  errorMessage: `Cluster ${cluster.aksName} has no kubelet managed identity (service-principal cluster?): grant AcrPull to its service principal instead, or remove acr from cluster "${cluster.name}".`,
+                  errorMessage: `Cluster ${cluster.aksName} has no kubelet managed identity (service-principal cluster?): grant AcrPull to its service principal instead, or remove ${at}.acr (cluster "${cluster.name}").`,
                 },
               ]
             : []),
@@ -78,11 +101,43 @@ export class ClusterLookups extends Construct {
 
     const flow = cluster.flowLogs;
     if (flow) {
-      this.networkWatcher = new DataAzurermNetworkWatcher(this, 'network-watcher', {
+      const watcher = new DataAzurermNetworkWatcher(this, 'network-watcher', {
         name: flow.networkWatcherName,
         resourceGroupName: flow.networkWatcherResourceGroup,
       });
-      this.networkWatcher.overrideLogicalId('network_watcher');
+      watcher.overrideLogicalId('network_watcher');
+      this.networkWatcher = watcher;
+
+      const target = flow.target;
+      const vnetName = target.names[0];
+      // Every lookup of this stack runs in the azurerm provider's subscription, which the
+      // cluster id carries (the data source builds it as NewKubernetesClusterID(subscriptionId, …)).
+      const stackSubscription = Fn.lower(Fn.element(Fn.split('/', this.cluster.id), 2));
+      this.flowLogTargetVnet = new DataAzurermVirtualNetwork(this, 'flow-log-target', {
+        name: vnetName,
+        resourceGroupName: target.resourceGroup,
+        lifecycle: {
+          precondition: [
+            {
+              // Checked before the lookup: a VNet of the same name in the stack's subscription
+              // must not stand in for the configured one.
+              condition: Op.eq(stackSubscription, target.subscriptionId),
+              errorMessage: `${at}.flowLogs.targetResourceId is in subscription ${target.subscriptionId}, but this stack (cluster "${cluster.name}") works in subscription ${stackSubscription}, where its Network Watcher is looked up: log that VNet from a cluster entry in its own subscription.`,
+            },
+          ],
+          postcondition: [
+            {
+              // Azure requires a flow log's target, its Network Watcher, the flow log and its
+              // storage account in one region. `location` of both data sources is
+              // location.NormalizeNilable(model.Location) (virtual_network_data_source.go,
+              // network_watcher_data_source.go), so the strings compare as they are.
+              condition: `\${self.location == data.azurerm_network_watcher.network_watcher.location}`,
+              errorMessage: `${at}.flowLogs.targetResourceId: VNet ${vnetName} is in \${self.location}, but Network Watcher ${flow.networkWatcherName} is in \${data.azurerm_network_watcher.network_watcher.location}; a flow log, its target and its Network Watcher must share a region: set ${at}.flowLogs.networkWatcher to the watcher of \${self.location} (default NetworkWatcher_<region> in NetworkWatcherRG).`,
+            },
+          ],
+        },
+      });
+      this.flowLogTargetVnet.overrideLogicalId('flow_log_target_vnet');
 
       if (flow.trafficAnalytics) {
         const ws = flow.trafficAnalytics.workspace;

@@ -18,6 +18,12 @@ export interface ClusterProvidersProps {
    * @default false
    */
   readonly dns?: boolean;
+  /**
+   * Resource providers (ARM namespaces, in Azure's spelling) the provider registers in the
+   * subscription when they are not registered yet: those the stack's resources need.
+   * @default []: register nothing
+   */
+  readonly resourceProviders?: readonly string[];
 }
 
 /**
@@ -27,17 +33,25 @@ export interface ClusterProvidersProps {
  */
 export class ClusterProviders extends Construct {
   public readonly azurerm: AzurermProvider;
+  /** What resource_providers_to_register lists (empty: the attribute is left out). */
+  public readonly resourceProviders: readonly string[];
   public readonly azuread?: AzureadProvider;
   public readonly dns?: DnsProvider;
 
   constructor(scope: Construct, id: string, props: ClusterProvidersProps = {}) {
     super(scope, id);
+    this.resourceProviders = props.resourceProviders ?? [];
     this.azurerm = new AzurermProvider(this, 'azurerm', {
       subscriptionId: props.subscriptionId,
-      // A day-2 pipeline identity usually holds roles on a few resource groups, not the
-      // subscription-wide right to register resource providers; the cluster's providers
-      // are registered already, since the cluster exists.
+      // None of the provider's predefined sets ("legacy", the default, registers ~70 namespaces
+      // and needs the right to register each): exactly the namespaces this stack's resources
+      // use, listed in resource_providers_to_register, are registered when missing. azurerm
+      // merges that list into the chosen set (internal/provider/provider.go, buildClient;
+      // internal/resourceproviders/required.go: "none" is the empty set) and registers what
+      // Azure reports as not registered (internal/resourceproviders/registration.go).
       resourceProviderRegistrations: 'none',
+      resourceProvidersToRegister:
+        props.resourceProviders && props.resourceProviders.length > 0 ? [...props.resourceProviders] : undefined,
       features: [
         {
           // The log storage accounts deny public network access (default_action Deny), so a

@@ -9,6 +9,7 @@ import { ClusterStateBackend } from './cluster-state-backend';
 import { EndpointOutputs } from './endpoint-outputs';
 import { HardenedContainerRegistry } from './hardened-container-registry';
 import { MonitoringRoleAssignments } from './monitoring-role-assignments';
+import { resourceProvidersOf } from './resource-providers';
 import { VnetFlowLogs } from './vnet-flow-logs';
 
 export interface ClusterStackProps {
@@ -30,6 +31,7 @@ export interface ClusterStackProps {
 export class ClusterStack extends TerraformStack {
   public readonly cluster: ClusterConfig;
   public readonly stateBackend: ClusterStateBackend;
+  /** Created last: it registers the resource providers of every construct above it. */
   public readonly providers: ClusterProviders;
   public readonly lookups: ClusterLookups;
   /** Created when `acr.create` is true. */
@@ -49,11 +51,6 @@ export class ClusterStack extends TerraformStack {
     const resolveApiServerIps = !cluster.privateCluster;
 
     this.stateBackend = new ClusterStateBackend(this, 'state', { stackName: id, state: props.state });
-    this.providers = new ClusterProviders(this, 'providers', {
-      subscriptionId: cluster.subscriptionId,
-      azuread: cluster.monitoring !== undefined && 'appId' in cluster.monitoring.principal,
-      dns: resolveApiServerIps,
-    });
     this.lookups = new ClusterLookups(this, 'lookups', { cluster });
     const aks = this.lookups.cluster;
 
@@ -100,6 +97,14 @@ export class ClusterStack extends TerraformStack {
       privateCluster: cluster.privateCluster,
       resolveApiServerIps,
       appGatewayPublicIp: this.lookups.appGatewayPublicIp,
+    });
+
+    // Keep this last: the namespaces come from the constructs instantiated above.
+    this.providers = new ClusterProviders(this, 'providers', {
+      subscriptionId: cluster.subscriptionId,
+      azuread: cluster.monitoring !== undefined && 'appId' in cluster.monitoring.principal,
+      dns: resolveApiServerIps,
+      resourceProviders: cluster.registerResourceProviders ? resourceProvidersOf(this) : [],
     });
   }
 }

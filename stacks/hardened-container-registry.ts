@@ -18,6 +18,7 @@ export interface HardenedContainerRegistryProps {
  * the registry's owners rather than switched on by a day-2 tool.
  */
 export class HardenedContainerRegistry extends Construct {
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.ContainerRegistry'];
   public readonly registry: ContainerRegistry;
   /** Resource id AcrPull is granted on. */
   public readonly id: string;

@@ -53,6 +53,7 @@ export const STORAGE_HARDENING = {
  * CKV_AZURE_35/36/44/190/206/244 and CKV2_AZURE_38.
  */
 export class HardenedStorageAccount extends Construct {
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.Storage'];
   public readonly account: StorageAccount;
   public readonly id: string;
   public readonly name: string;

@@ -9,7 +9,10 @@ export interface MonitoringRoleAssignmentsProps {
   readonly clusterId: string;
 }
 
-/** `Monitoring Metrics Publisher` → `monitoring_metrics_publisher`: the Terraform address per role. */
+/**
+ * `Monitoring Metrics Publisher` → `monitoring_metrics_publisher`: the Terraform address per role
+ * (a role definition GUID becomes its hex groups joined by `_`).
+ */
 export function roleSlug(role: string): string {
   return role
     .toLowerCase()
@@ -24,6 +27,7 @@ export function roleSlug(role: string): string {
  * azurerm does not, so an appId is resolved here to its service principal's object id.
  */
 export class MonitoringRoleAssignments extends Construct {
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.Authorization'];
   /** Object id every role is granted to. */
   public readonly principalId: string;
   /** The service principal lookup, when the config gives an appId. */

@@ -40,6 +40,13 @@ export interface VnetFlowLogsProps {
  */
 export class VnetFlowLogs extends Construct {
   /**
+   * The flow log is Microsoft.Network; Azure also requires microsoft.insights to be registered
+   * for flow logging ("The Microsoft.Insights resource provider registered in your
+   * subscription": prerequisites of learn.microsoft.com/azure/network-watcher/vnet-flow-logs-terraform).
+   * The Traffic Analytics workspace exists already, so Microsoft.OperationalInsights is registered.
+   */
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.Network', 'microsoft.insights'];
+  /**
    * The account the flow logs write to, used for nothing else: the flow-log resource
    * rewrites lifecycle rules on its account, which would erase another rule there.
    */

@@ -17,11 +17,13 @@ describe('a minimal cluster', () => {
   test('has only what it asked for', () => {
     expect(cluster).toEqual({
       name: 'minimal',
+      configPath: 'clusters[0]',
       subscriptionId: undefined,
       resourceGroup: 'minimal-rg',
       aksName: 'minimal-aks',
       location: 'westeurope',
       privateCluster: false,
+      registerResourceProviders: true,
       acr: undefined,
       monitoring: undefined,
       auditLogs: undefined,
@@ -33,6 +35,9 @@ describe('a minimal cluster', () => {
   });
   test('uses local state', () => {
     expect(parseConfig(MINIMAL).state).toBeUndefined();
+  });
+  test('has no warnings', () => {
+    expect(parseConfig(MINIMAL).warnings).toEqual([]);
   });
 });
 
@@ -132,5 +137,68 @@ describe('derived storage account names', () => {
     expect(deriveStorageAccountName({ ...base, subscriptionId: '00000000-0000-0000-0000-000000000001' }, 'aud')).toBe(
       deriveStorageAccountName(base, 'aud'),
     );
+  });
+});
+
+describe('each cluster knows where it is in the file', () => {
+  test('configPath is clusters[<index>], for messages that name a field at plan time', () => {
+    const m = modelOf((c) => c.clusters.push({ ...c.clusters[0], name: 'second', auditLogs: undefined, flowLogs: undefined }));
+    expect(m.clusters.map((c) => c.configPath)).toEqual(['clusters[0]', 'clusters[1]']);
+  });
+});
+
+describe('canonical forms: what Azure writes back, so a re-plan is empty', () => {
+  const WRITTEN =
+    '/SUBSCRIPTIONS/ABCDEF00-0000-0000-0000-0000000000AA/resourcegroups/Net-RG/PROVIDERS/microsoft.network/VIRTUALNETWORKS/Hub-VNet/Subnets/AKS-Subnet';
+  test('a flow-log target in any casing is written with Azure segment keys and types, names as given', () => {
+    const m = modelOf((c) => {
+      delete c.clusters[0].subscriptionId;
+      c.clusters[0].flowLogs.targetResourceId = WRITTEN;
+    });
+    const target = m.clusters[0].flowLogs!.target;
+    // The format of commonids SubnetId.ID(), which the flow-log Read writes back.
+    expect(target.id).toBe(
+      '/subscriptions/abcdef00-0000-0000-0000-0000000000aa/resourceGroups/Net-RG/providers/Microsoft.Network/virtualNetworks/Hub-VNet/subnets/AKS-Subnet',
+    );
+    expect(target.type).toBe('Microsoft.Network/virtualNetworks/subnets');
+    expect(target.names).toEqual(['Hub-VNet', 'AKS-Subnet']);
+    expect(target.resourceGroup).toBe('Net-RG');
+    expect(target.written).toBe(WRITTEN);
+  });
+  test('the workspace id too', () => {
+    const m = modelOf((c) => {
+      c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId =
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/contosofin-rg/providers/microsoft.operationalinsights/WORKSPACES/Contosofin-LAW';
+    });
+    expect(m.clusters[0].flowLogs!.trafficAnalytics!.workspace.id).toBe(
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosofin-rg/providers/Microsoft.OperationalInsights/workspaces/Contosofin-LAW',
+    );
+  });
+  test('GUIDs that reach Terraform are lowercase (principal_id is compared as a plain string)', () => {
+    const m = modelOf((c) => {
+      c.clusters[0].subscriptionId = 'ABCDEF00-0000-0000-0000-0000000000AA';
+      c.clusters[0].flowLogs.targetResourceId = c.clusters[0].flowLogs.targetResourceId.replace(
+        '00000000-0000-0000-0000-000000000000',
+        'abcdef00-0000-0000-0000-0000000000aa',
+      );
+      c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId = c.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId.replace(
+        '00000000-0000-0000-0000-000000000000',
+        'abcdef00-0000-0000-0000-0000000000aa',
+      );
+      c.clusters[0].monitoring.principal = { objectId: '2222AAAA-2222-2222-2222-22222222BBBB' };
+      c.state.azurerm.subscriptionId = '3333CCCC-3333-3333-3333-333333333333';
+    });
+    expect(m.clusters[0].subscriptionId).toBe('abcdef00-0000-0000-0000-0000000000aa');
+    expect(m.clusters[0].monitoring?.principal).toEqual({ objectId: '2222aaaa-2222-2222-2222-22222222bbbb' });
+    expect(m.state?.subscriptionId).toBe('3333cccc-3333-3333-3333-333333333333');
+    expect(modelOf((c) => (c.clusters[0].monitoring.principal = { appId: 'AAAA1111-1111-1111-1111-111111111111' })).clusters[0].monitoring?.principal).toEqual({
+      appId: 'aaaa1111-1111-1111-1111-111111111111',
+    });
+  });
+  test('built-in role names are written in Azure spelling; the defaults are listed roles', () => {
+    expect(modelOf((c) => (c.clusters[0].monitoring.roles = ['acrpull', 'LOG ANALYTICS READER'])).clusters[0].monitoring?.roles).toEqual([
+      'AcrPull',
+      'Log Analytics Reader',
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * the field path and the rule, so a user can fix the file without reading code.
  */
 import { ConfigError, parseConfig } from '../../config/load';
-import { problemsOf } from './helpers';
+import { modelOf, problemsOf } from './helpers';
 
 const NSG =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net-rg/providers/Microsoft.Network/networkSecurityGroups/aks-nsg';
@@ -161,6 +161,35 @@ describe('monitoring principal and roles', () => {
       /duplicate role "log analytics reader" \(same as "Log Analytics Reader"\)/,
     );
   });
+  test('a misspelt built-in role is an error at synth, with the closest listed name', () => {
+    expectOne(
+      (c) => (c.clusters[0].monitoring.roles = ['Monitoring Metrics Publisher', 'Monitoring Reeder']),
+      'clusters[0].monitoring.roles[1]',
+      /^"Monitoring Reeder" is not an Azure built-in role this project knows; did you mean "Monitoring Reader"\? \(names are checked against a curated list .* give any other role, built-in or custom, by its role definition GUID\)$/,
+    );
+    expectOne(
+      (c) => (c.clusters[0].monitoring.roles = ['log analytic reader']),
+      'clusters[0].monitoring.roles[0]',
+      /did you mean "Log Analytics Reader"\?/,
+    );
+  });
+  test('a name nothing like a listed role gets no guess, only the way out (a GUID)', () => {
+    const [problem] = problemsOf((c) => (c.clusters[0].monitoring.roles = ['Chief Coffee Officer']));
+    expect(problem.path).toBe('clusters[0].monitoring.roles[0]');
+    expect(problem.message).not.toContain('did you mean');
+    expect(problem.message).toContain('by its role definition GUID');
+  });
+  test('listed names in any casing and role definition GUIDs (custom roles) are accepted', () => {
+    const m = modelOf((c) => (c.clusters[0].monitoring.roles = ['monitoring READER', '0B5A1F2C-1111-4222-8333-444455556666']));
+    expect(m.clusters[0].monitoring?.roles).toEqual(['Monitoring Reader', '0b5a1f2c-1111-4222-8333-444455556666']);
+  });
+  test('a listed role and its GUID are the same role', () => {
+    expectOne(
+      (c) => (c.clusters[0].monitoring.roles = ['Monitoring Reader', '43D0D8AD-25C7-4714-9337-8BA259A9FE05']),
+      'clusters[0].monitoring.roles[1]',
+      /duplicate role "43D0D8AD-25C7-4714-9337-8BA259A9FE05" \(same as "Monitoring Reader"\)/,
+    );
+  });
   test('roles: non-empty, no blanks, no duplicates', () => {
     expectOne((c) => (c.clusters[0].monitoring.roles = []), 'clusters[0].monitoring.roles', /at least one role/);
     expectOne((c) => (c.clusters[0].monitoring.roles = ['  ']), 'clusters[0].monitoring.roles[0]', /must not be empty/);
@@ -248,6 +277,30 @@ describe('flow logs', () => {
   });
   test('retention is at most 365 days', () => {
     expectOne((c) => (c.clusters[0].flowLogs.retentionDays = 366), 'clusters[0].flowLogs.retentionDays', /between 1 and 365 days/);
+  });
+  test('the target must be in the cluster subscription (its Network Watcher is looked up there)', () => {
+    expectOne(
+      (c) =>
+        (c.clusters[0].flowLogs.targetResourceId = c.clusters[0].flowLogs.targetResourceId.replace(
+          '00000000-0000-0000-0000-000000000000',
+          '99999999-0000-0000-0000-00000000000A',
+        )),
+      'clusters[0].flowLogs.targetResourceId',
+      /^is in subscription 99999999-0000-0000-0000-00000000000a but the cluster is in 00000000-0000-0000-0000-000000000000: the flow log belongs to a Network Watcher of the target's own subscription/,
+    );
+  });
+  test('subscription GUIDs compare case-insensitively', () => {
+    expect(() =>
+      problemsOf((c) => {
+        c.clusters[0].subscriptionId = 'ABCDEF00-0000-0000-0000-000000000000';
+        const flow = c.clusters[0].flowLogs;
+        flow.targetResourceId = flow.targetResourceId.replace('00000000-0000-0000-0000-000000000000', 'abcdef00-0000-0000-0000-000000000000');
+        flow.trafficAnalytics.workspaceResourceId = flow.trafficAnalytics.workspaceResourceId.replace(
+          '00000000-0000-0000-0000-000000000000',
+          'ABCDEF00-0000-0000-0000-000000000000',
+        );
+      }),
+    ).toThrow(/accepted/);
   });
   test('the workspace must be in the cluster subscription (it is looked up there)', () => {
     expectOne(
@@ -436,5 +489,48 @@ describe('YAML syntax errors', () => {
   });
   test('the message shows "(line N, column M)"', () => {
     expect(() => parseConfig('a:\n  b: 1\n c: 2\n', 'f.yaml')).toThrow(/^f\.yaml: \d problems? in the config:\n {2}\(file\) \(line 3, column 1\): YAML: All mapping items must start at the same column/);
+  });
+});
+
+describe('registerResourceProviders', () => {
+  test('is true or false', () => {
+    expectOne(
+      (c) => (c.clusters[0].registerResourceProviders = 'no'),
+      'clusters[0].registerResourceProviders',
+      /^must be true or false, not a string$/,
+    );
+  });
+  test('defaults to true; false is kept', () => {
+    expect(modelOf().clusters[0].registerResourceProviders).toBe(true);
+    expect(modelOf((c) => (c.clusters[0].registerResourceProviders = false)).clusters[0].registerResourceProviders).toBe(false);
+  });
+});
+
+describe('warnings: valid, but probably not what was meant', () => {
+  test('one resource group spelled two ways in a cluster is a warning naming both fields and the az command', () => {
+    const m = modelOf((c) => {
+      c.clusters[0].acr.resourceGroup = 'Contosofin-RG';
+      c.clusters[0].flowLogs.targetResourceId = c.clusters[0].flowLogs.targetResourceId.replace('contosofin-rg', 'CONTOSOFIN-rg');
+    });
+    expect(m.warnings).toEqual([
+      {
+        path: 'clusters[0].acr.resourceGroup',
+        line: expect.any(Number),
+        message: expect.stringMatching(
+          /^spells resource group "Contosofin-RG", which clusters\[0\].resourceGroup spells "contosofin-rg": .* `az group show -n Contosofin-RG --query name -o tsv`/,
+        ),
+      },
+      {
+        path: 'clusters[0].flowLogs.targetResourceId',
+        line: expect.any(Number),
+        message: expect.stringMatching(/^spells resource group "CONTOSOFIN-rg", which clusters\[0\].resourceGroup spells "contosofin-rg"/),
+      },
+    ]);
+  });
+  test('the example spells every resource group one way: no warning', () => {
+    expect(modelOf().warnings).toEqual([]);
+  });
+  test('different resource groups are not a warning', () => {
+    expect(modelOf((c) => (c.clusters[0].acr.resourceGroup = 'shared-acr-rg')).warnings).toEqual([]);
   });
 });

@@ -57,12 +57,13 @@ describe('state backend', () => {
 });
 
 describe('providers', () => {
-  test('azurerm: the configured subscription, no provider registration, no data-plane access', () => {
+  test("azurerm: the configured subscription, only the stack's resource providers registered, no data-plane access", () => {
     const { json } = synthDoc(exampleDoc());
     expect(json.provider.azurerm).toEqual([
       {
         subscription_id: '00000000-0000-0000-0000-000000000000',
         resource_provider_registrations: 'none',
+        resource_providers_to_register: ['Microsoft.Authorization', 'microsoft.insights', 'Microsoft.Network', 'Microsoft.Storage'],
         features: [{ storage: [{ data_plane_available: false }] }],
       },
     ]);
@@ -72,6 +73,14 @@ describe('providers', () => {
   test('azurerm without subscriptionId leaves it to ARM_SUBSCRIPTION_ID', () => {
     const { json } = synthDoc(minimalDoc());
     expect(json.provider.azurerm[0].subscription_id).toBeUndefined();
+  });
+
+  test('a subscription id written in capitals goes out lowercase', () => {
+    const doc = exampleDoc();
+    doc.clusters[0].subscriptionId = 'ABCDEF00-0000-0000-0000-0000000000AA';
+    doc.clusters[0].flowLogs.targetResourceId = doc.clusters[0].flowLogs.targetResourceId.replace('00000000-0000-0000-0000-000000000000', 'abcdef00-0000-0000-0000-0000000000aa');
+    doc.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId = doc.clusters[0].flowLogs.trafficAnalytics.workspaceResourceId.replace('00000000-0000-0000-0000-000000000000', 'abcdef00-0000-0000-0000-0000000000aa');
+    expect(synthDoc(doc).json.provider.azurerm[0].subscription_id).toBe('abcdef00-0000-0000-0000-0000000000aa');
   });
 
   test('no credential of any kind is synthesized', () => {

@@ -27,6 +27,7 @@ describe('ClusterStack on the example config', () => {
       'azurerm_log_analytics_workspace.traffic_analytics_workspace',
       'azurerm_network_watcher.network_watcher',
       'azurerm_public_ip.app_gateway_public_ip',
+      'azurerm_virtual_network.flow_log_target_vnet',
       'dns_a_record_set.api_server',
     ]);
     expect(Object.keys(json.output).sort()).toEqual([
@@ -66,12 +67,14 @@ describe('ClusterStack on the example config', () => {
     });
   });
 
-  test('checks at plan time that the cluster is where the config says, with a kubelet identity', () => {
+  test('checks at plan time that the cluster is where and what the config says, with a kubelet identity', () => {
+    // Each condition and message field by field: plan-checks.test.ts.
     const conditions = json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
-    expect(conditions).toHaveLength(2);
-    expect(conditions[0].condition).toBe('${lower(replace(self.location, " ", "")) == "eastus"}');
-    expect(conditions[0].error_message).toContain('contosofin');
-    expect(conditions[1].condition).toBe('${length(self.kubelet_identity) > 0}');
+    expect(conditions.map((c: { condition: string }) => c.condition)).toEqual([
+      '${lower(replace(self.location, " ", "")) == "eastus"}',
+      '${self.private_cluster_enabled != true}',
+      '${length(self.kubelet_identity) > 0}',
+    ]);
   });
 
   test('hard-codes no subscription-scoped id other than the configured flow-log target', () => {
@@ -122,8 +125,9 @@ describe('ClusterStack on the minimal config', () => {
 
   test('does not check for a kubelet identity it does not use', () => {
     const conditions = json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
-    expect(conditions).toHaveLength(1);
+    expect(conditions).toHaveLength(2);
     expect(conditions[0].condition).toContain('"westeurope"');
+    expect(conditions[1].condition).toBe('${self.private_cluster_enabled != true}');
   });
 
   test('snapshot', () => {

@@ -3,9 +3,9 @@
  * azurerm_role_assignment. Stands in for reading the plan: scope, principal, role and name
  * expressions are checked as Terraform will evaluate them; Azure's answer is not.
  */
-import { BUILT_IN_ROLE_IDS } from '../../config/rules';
-import { roleSlug } from '../../stacks/monitoring-role-assignments';
-import { data, exampleDoc, minimalDoc, resolved, resource, synthDoc, withCluster } from './helpers';
+import { findBuiltInRole } from '../../config/built-in-roles';
+import { MonitoringRoleAssignments, roleSlug } from '../../stacks/monitoring-role-assignments';
+import { bareStack, data, exampleDoc, minimalDoc, resolved, resource, synthDoc, withCluster } from './helpers';
 
 const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
 const KUBELET_OBJECT_ID = '${data.azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id}';
@@ -27,14 +27,16 @@ describe('AcrPull for the kubelet identity (--attach-acr)', () => {
   test("goes to the kubelet identity's object id, as a service principal", () => {
     expect(acrPull.principal_id).toBe(KUBELET_OBJECT_ID);
     expect(acrPull.principal_type).toBe('ServicePrincipal');
-    expect(acrPull.skip_service_principal_aad_check).toBe(true);
+    // Not skip_service_principal_aad_check: Read never sets it, so an imported assignment
+    // would plan an update the resource cannot make (role-assignment-import.test.ts).
+    expect(acrPull.skip_service_principal_aad_check).toBeUndefined();
     expect(resolved(stack, stack.acrPull?.principalId)).toBe(KUBELET_OBJECT_ID);
   });
 
   test('is the built-in AcrPull role, by name', () => {
     expect(acrPull.role_definition_name).toBe('AcrPull');
     expect(acrPull.role_definition_id).toBeUndefined();
-    expect(BUILT_IN_ROLE_IDS[acrPull.role_definition_name]).toBe('7f951dda-4ed3-4680-a7ca-43fe172d538d');
+    expect(findBuiltInRole(acrPull.role_definition_name)?.name).toBe('AcrPull');
   });
 
   test('has a name derived from scope, role and principal', () => {
@@ -123,19 +125,43 @@ describe('monitoring roles at the cluster scope', () => {
   });
 
   test('two roles that would share an address are refused at synth', () => {
-    // Case-only duplicates are already refused by the config; punctuation-only ones get here.
-    expect(() =>
-      synthDoc(
-        withCluster(exampleDoc(), (c) => {
-          c.monitoring.roles = ['Log Analytics Reader', 'Log-Analytics Reader'];
+    // The config lets no such pair through (names are listed roles, duplicates are refused);
+    // the construct still refuses to overwrite one assignment with another.
+    expect(
+      () =>
+        new MonitoringRoleAssignments(bareStack('shared-address'), 'monitoring', {
+          monitoring: { principal: { objectId: '22222222-2222-2222-2222-222222222222' }, roles: ['Log Analytics Reader', 'Log-Analytics Reader'] },
+          clusterId: 'cluster-id',
         }),
-      ),
     ).toThrow(/would share the Terraform address monitoring_log_analytics_reader/);
+  });
+
+  test('roles are written in Azure spelling, whatever the config casing', () => {
+    const { json: j } = synthDoc(
+      withCluster(exampleDoc(), (c) => {
+        c.monitoring.roles = ['monitoring reader', 'LOG ANALYTICS READER'];
+      }),
+    );
+    expect(j.resource.azurerm_role_assignment.monitoring_monitoring_reader.role_definition_name).toBe('Monitoring Reader');
+    expect(j.resource.azurerm_role_assignment.monitoring_log_analytics_reader.role_definition_name).toBe('Log Analytics Reader');
+  });
+
+  test('a custom role is given by its GUID: role_definition_id with the scope subscription, its own address', () => {
+    const guid = '0b5a1f2c-1111-4222-8333-444455556666';
+    const { json: j } = synthDoc(withCluster(exampleDoc(), (c) => void (c.monitoring.roles = [guid.toUpperCase()])));
+    const custom = j.resource.azurerm_role_assignment.monitoring_0b5a1f2c_1111_4222_8333_444455556666;
+    expect(custom.role_definition_id).toBe(
+      `/subscriptions/\${element(split("/", data.azurerm_kubernetes_cluster.aks.id), 2)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+    );
+    expect(custom.role_definition_name).toBeUndefined();
+    expect(custom.scope).toBe(AKS_ID);
+    expect(custom.name).toBe(nameFor(AKS_ID, guid, SP_OBJECT_ID));
   });
 
   test('roleSlug', () => {
     expect(roleSlug('Monitoring Metrics Publisher')).toBe('monitoring_metrics_publisher');
     expect(roleSlug('  AcrPull (custom) ')).toBe('acrpull_custom');
+    expect(roleSlug('0b5a1f2c-1111-4222-8333-444455556666')).toBe('0b5a1f2c_1111_4222_8333_444455556666');
   });
 });
 

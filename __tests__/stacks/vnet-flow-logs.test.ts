@@ -18,6 +18,17 @@ describe('VNet flow log', () => {
     expect(flowLog.network_security_group_id).toBeUndefined();
   });
 
+  test('an id typed in another casing is written as the flow-log Read writes it back (no perpetual diff)', () => {
+    // Read sets target_resource_id to commonids.ParseVirtualNetworkIDInsensitively(...).ID() /
+    // ParseSubnetIDInsensitively(...).ID() (network_watcher_flow_log_resource.go,
+    // resourceNetworkWatcherFlowLogRead); in azurerm 4.x the attribute is Optional+Computed, not
+    // ForceNew, so a different spelling would be an in-place update on every plan.
+    const typed =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/contosofin-rg/providers/microsoft.network/virtualnetworks/contosofin-vnet/SUBNETS/aks-subnet';
+    const { json: j } = synthDoc(withCluster(exampleDoc(), (c) => void (c.flowLogs.targetResourceId = typed)));
+    expect(j.resource.azurerm_network_watcher_flow_log.vnet_flow_log.target_resource_id).toBe(SUBNET);
+  });
+
   test('is enabled, format version 2, with retention', () => {
     expect(flowLog.enabled).toBe(true);
     expect(flowLog.version).toBe(2);

@@ -1,0 +1,31 @@
+/**
+ * Config warnings reach the user: synth prints them on stderr, with file, field and line,
+ * and still writes its output (a warning is never fatal).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { main } from '../../main';
+import { tempDir } from '../support/temp';
+import { exampleObject } from './helpers';
+
+test('synth prints a resource group spelled two ways, and writes the stacks anyway', async () => {
+  const dir = tempDir();
+  const config = exampleObject();
+  config.clusters[0].acr.resourceGroup = 'Contosofin-RG';
+  const path = join(dir, 'fleet.yaml');
+  writeFileSync(path, stringify(config));
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['synth', '--only', 'terraform'], { AKS_DAY2_CONFIG: path, CDKTF_OUTDIR: join(dir, 'cdktf.out') }, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
+  expect(code).toBe(0);
+  expect(err).toEqual([
+    expect.stringMatching(
+      new RegExp(`^warning: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: clusters\\[0\\]\\.acr\\.resourceGroup \\(line \\d+\\): spells resource group "Contosofin-RG", which clusters\\[0\\]\\.resourceGroup spells "contosofin-rg"`),
+    ),
+  ]);
+  expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contosofin', 'cdk.tf.json'))).toBe(true);
+});
