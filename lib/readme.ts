@@ -1,3 +1,4 @@
+import { BUILT_IN_ROLES } from '../config/built-in-roles';
 import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
 import { CHECK_IDS } from '../verify/check';
 
@@ -10,6 +11,13 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   'log-categories': () =>
     `${AKS_LOG_CATEGORIES.map((c) => `\`${c}\``).join(', ')}, or the groups ${AKS_LOG_CATEGORY_GROUPS.map((g) => `\`${g}\``).join(' and ')}`,
   'check-ids': () => CHECK_IDS.map((id) => `\`${id}\``).join(', '),
+  // Inside a list item of "Rules worth knowing": one sub-item per category of Microsoft's page.
+  'built-in-roles': () => {
+    const byCategory = new Map<string, string[]>();
+    for (const r of BUILT_IN_ROLES) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r.name]);
+    const items = [...byCategory].map(([category, names]) => `  - ${category}: ${[...names].sort().join(', ')}`);
+    return `\n${items.join('\n')}\n  `;
+  },
 };
 
 const MARKER = /(<!-- generated:([a-z0-9-]+) -->)[\s\S]*?(<!-- \/generated:\2 -->)/g;

@@ -1,11 +1,11 @@
 /**
  * The README's Azure lists are checked against the code and against what is synthesized, so
- * they cannot drift: the built-in roles accepted by name, the permission table, the resource
+ * they cannot drift (the built-in role list is generated: lib/readme.ts): the permission table, the resource
  * providers per feature, and every `terraform import` address.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILT_IN_ROLES, findBuiltInRole } from '../../config/built-in-roles';
+import { findBuiltInRole } from '../../config/built-in-roles';
 import { addresses, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -43,22 +43,6 @@ function synthesizedTypes(docs: readonly Doc[]): string[] {
   }
   return [...types].sort();
 }
-
-describe('README: built-in roles accepted by name', () => {
-  const listed = block('built-in-roles')
-    .replace(/\n\s{4}/g, ' ')
-    .split('\n')
-    .filter((line) => line.trim().startsWith('- '))
-    .map((line) => /^\s*- ([^:]+): (.*)$/.exec(line)!)
-    .map(([, category, names]) => ({ category, names: names.split(', ').map((n) => n.trim()) }));
-
-  test('is config/built-in-roles.ts, category by category', () => {
-    const fromCode = new Map<string, string[]>();
-    for (const r of BUILT_IN_ROLES) fromCode.set(r.category, [...(fromCode.get(r.category) ?? []), r.name]);
-    expect(listed.map((l) => l.category)).toEqual([...fromCode.keys()]);
-    for (const { category, names } of listed) expect({ category, names: [...names].sort() }).toEqual({ category, names: [...fromCode.get(category)!].sort() });
-  });
-});
 
 describe('README: permission table', () => {
   const rows = tableRows(block('permissions'));
