@@ -94,7 +94,7 @@ export interface SmokeTestConfig {
 export interface ClusterConfig {
   readonly name: string;
   /** Where this cluster is in the config file (`clusters[2]`): plan-time errors name fields by it. */
-  readonly configPath: string;
+  readonly fieldPath: string;
   /** Lowercase, as ARM writes subscription GUIDs in the ids it returns. */
   readonly subscriptionId?: string;
   readonly resourceGroup: string;
@@ -183,7 +183,7 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
   const flow = c.flowLogs;
   return {
     name: c.name,
-    configPath: `clusters[${index}]`,
+    fieldPath: `clusters[${index}]`,
     subscriptionId: lowerGuid(c.subscriptionId),
     resourceGroup: c.resourceGroup,
     aksName: c.aksName,

@@ -41,7 +41,7 @@ export class ClusterLookups extends Construct {
   constructor(scope: Construct, id: string, props: ClusterLookupsProps) {
     super(scope, id);
     const { cluster } = props;
-    const at = cluster.configPath;
+    const at = cluster.fieldPath;
 
     this.cluster = new DataAzurermKubernetesCluster(this, 'aks', {
       name: cluster.aksName,

@@ -17,7 +17,7 @@ describe('a minimal cluster', () => {
   test('has only what it asked for', () => {
     expect(cluster).toEqual({
       name: 'minimal',
-      configPath: 'clusters[0]',
+      fieldPath: 'clusters[0]',
       subscriptionId: undefined,
       resourceGroup: 'minimal-rg',
       aksName: 'minimal-aks',
@@ -141,9 +141,9 @@ describe('derived storage account names', () => {
 });
 
 describe('each cluster knows where it is in the file', () => {
-  test('configPath is clusters[<index>], for messages that name a field at plan time', () => {
+  test('fieldPath is clusters[<index>], for messages that name a field at plan time', () => {
     const m = modelOf((c) => c.clusters.push({ ...c.clusters[0], name: 'second', auditLogs: undefined, flowLogs: undefined }));
-    expect(m.clusters.map((c) => c.configPath)).toEqual(['clusters[0]', 'clusters[1]']);
+    expect(m.clusters.map((c) => c.fieldPath)).toEqual(['clusters[0]', 'clusters[1]']);
   });
 });
 
