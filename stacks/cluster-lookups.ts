@@ -4,6 +4,7 @@ import {
   DataAzurermContainerRegistry,
   DataAzurermKubernetesCluster,
   DataAzurermLogAnalyticsWorkspace,
+  DataAzurermMonitorWorkspace,
   DataAzurermNetworkWatcher,
   DataAzurermPublicIp,
 } from './terraform-classes';
@@ -28,6 +29,8 @@ export class ClusterLookups extends Construct {
   public readonly trafficAnalyticsWorkspace?: DataAzurermLogAnalyticsWorkspace;
   /** The Network Watcher of the flow-log target's region, when flowLogs is configured. */
   public readonly networkWatcher?: DataAzurermNetworkWatcher;
+  /** The Azure Monitor workspace Prometheus rule groups query, when alerts.prometheus is configured. */
+  public readonly prometheusWorkspace?: DataAzurermMonitorWorkspace;
 
   constructor(scope: Construct, id: string, props: ClusterLookupsProps) {
     super(scope, id);
@@ -55,10 +58,30 @@ export class ClusterLookups extends Construct {
                 },
               ]
             : []),
+          ...(cluster.monitoring && 'monitoringAgent' in cluster.monitoring.principal
+            ? [
+                {
+                  // The add-on's identity exists only while Container insights is on; without
+                  // it the roles would have no principal (provider: an empty oms_agent list).
+                  condition: '${try(self.oms_agent[0].oms_agent_identity[0].object_id, "") != ""}',
+                  errorMessage: `Cluster ${cluster.aksName} has no monitoring add-on identity (the oms_agent / Container insights add-on is off): enable it (az aks enable-addons -a monitoring), or give monitoring.principal of cluster "${cluster.name}" as {appId: …} or {objectId: …}.`,
+                },
+              ]
+            : []),
         ],
       },
     });
     this.cluster.overrideLogicalId('aks');
+
+    const prometheus = cluster.alerts?.prometheus;
+    if (prometheus) {
+      // Read for its region: a Prometheus rule group lives in its workspace's region.
+      this.prometheusWorkspace = new DataAzurermMonitorWorkspace(this, 'prometheus-workspace', {
+        name: prometheus.workspace.names[0],
+        resourceGroupName: prometheus.workspace.resourceGroup,
+      });
+      this.prometheusWorkspace.overrideLogicalId('prometheus_workspace');
+    }
 
     if (cluster.acr && !cluster.acr.create) {
       this.registry = new DataAzurermContainerRegistry(this, 'acr', {
