@@ -115,7 +115,8 @@ function workspaceLogsProblems(c: Record<string, unknown>, at: At): CrossFieldPr
       ? audit.categories.filter((x): x is string => typeof x === 'string')
       : [...DEFAULT_AUDIT_CATEGORIES];
     const toStorage = new Set(expandLogCategories(auditCategories));
-    const both = categories.filter((x) => toStorage.has(x));
+    // kube-audit has its own, louder rule in the schema (never to a workspace at all).
+    const both = categories.filter((x) => x !== 'kube-audit' && toStorage.has(x));
     if (both.length > 0) {
       problems.push({
         path: configured ? at('workspaceLogs', 'categories') : at('workspaceLogs'),
