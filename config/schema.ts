@@ -313,15 +313,21 @@ export const AlertsSchema = z.strictObject({
   recommended: z.boolean().optional(),
   metricAlerts: z
     .array(MetricAlertSchema)
-    .superRefine((rules, ctx) => {
-      const seen = new Map<string, number>();
-      rules.forEach((r, i) => {
-        const first = seen.get(r.name);
-        if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate rule name "${r.name}" (also metricAlerts[${first}])` });
-        } else seen.set(r.name, i);
-      });
-    })
+    .superRefine(
+      (rules, ctx) => {
+        const seen = new Map<string, number>();
+        rules.forEach((r, i) => {
+          const name = (r as { name?: unknown } | null)?.name;
+          if (typeof name !== 'string') return;
+          const first = seen.get(name);
+          if (first !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate rule name "${name}" (also metricAlerts[${first}])` });
+          } else seen.set(name, i);
+        });
+      },
+      // Also when another rule is broken: every problem in one pass.
+      { when: () => true },
+    )
     .optional(),
   prometheus: PrometheusAlertsSchema.optional(),
 });

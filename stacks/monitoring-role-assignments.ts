@@ -29,6 +29,7 @@ export function roleSlug(role: string): string {
  * assignment create --assignee $APPID --scope <cluster id> --role 'Monitoring Metrics
  * Publisher'" (and "Log Analytics Reader"). `--assignee` accepts an app id and resolves it;
  * azurerm does not, so an appId is resolved here to its service principal's object id.
+ * `{monitoringAgent: true}` grants to the cluster's monitoring add-on identity instead.
  */
 export class MonitoringRoleAssignments extends Construct {
   /** Object id every role is granted to. */

@@ -305,3 +305,11 @@ describe('monitoring principal: the third form', () => {
     );
   });
 });
+
+test('a duplicate rule name is reported together with another rule\'s broken field', () => {
+  const problems = problemsOf((c) => {
+    c.alerts.metricAlerts[1].name = 'disk-high';
+    c.alerts.metricAlerts[2].operator = 'Above';
+  });
+  expect(problems.map((p) => p.path).sort()).toEqual([rule(1, 'name'), rule(2, 'operator')]);
+});
