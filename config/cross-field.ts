@@ -1,6 +1,13 @@
-import { AKS_LOG_CATEGORY_GROUPS, GUID, parseResourceId } from './rules';
+import { AKS_LOG_CATEGORY_GROUPS, GUID, expandLogCategories, parseResourceId } from './rules';
 import { imageAllowed } from './image-rule';
-import { DEFAULT_SMOKE_IMAGE } from './model';
+import {
+  DEFAULT_AUDIT_CATEGORIES,
+  DEFAULT_AUDIT_DIAGNOSTIC_SETTING_NAME,
+  DEFAULT_SMOKE_IMAGE,
+  DEFAULT_WORKSPACE_DIAGNOSTIC_SETTING_NAME,
+  DEFAULT_WORKSPACE_LOG_CATEGORIES,
+} from './model';
+import { RECOMMENDED_METRIC_ALERTS } from './aks-platform-metrics';
 
 /** A problem found by a rule that spans fields; `path` names the field to change. */
 export interface CrossFieldProblem {
@@ -51,6 +58,9 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
         message: `mixes category groups (${groups.join(', ')}) with single categories: Azure rejects a diagnostic setting that has both; list only groups or only categories`,
       });
     }
+
+    problems.push(...workspaceLogsProblems(c, at));
+    problems.push(...alertsProblems(c, at));
 
     if (policy?.includeAcr === true && c.acr === undefined) {
       problems.push({ path: at('policy', 'includeAcr'), message: 'is true but the cluster has no acr to include' });
@@ -136,6 +146,103 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
     }
   });
   return warnings;
+}
+
+type At = (...rest: (string | number)[]) => (string | number)[];
+
+/**
+ * The workspace setting next to the audit-log setting. Azure itself would accept a category in
+ * both: it refuses only the same destination (data sink) for the same category in two settings
+ * of one resource ("Data sinks can't be reused in different settings on the same category for
+ * the same resource"), and these two settings write to different sinks. The rule here is this
+ * project's: a category sent to both is paid for twice and searched in two places.
+ */
+function workspaceLogsProblems(c: Record<string, unknown>, at: At): CrossFieldProblem[] {
+  const workspace = asRecord(c.workspaceLogs);
+  if (!workspace) return [];
+  const problems: CrossFieldProblem[] = [];
+  const audit = asRecord(c.auditLogs);
+  const configured = Array.isArray(workspace.categories) ? workspace.categories.filter((x) => typeof x === 'string') : undefined;
+  const categories: readonly string[] = configured ?? DEFAULT_WORKSPACE_LOG_CATEGORIES;
+  if (audit) {
+    const auditCategories = Array.isArray(audit.categories)
+      ? audit.categories.filter((x): x is string => typeof x === 'string')
+      : [...DEFAULT_AUDIT_CATEGORIES];
+    const toStorage = new Set(expandLogCategories(auditCategories));
+    // kube-audit has its own, louder rule in the schema (never to a workspace at all).
+    const both = categories.filter((x) => x !== 'kube-audit' && toStorage.has(x));
+    if (both.length > 0) {
+      problems.push({
+        path: configured ? at('workspaceLogs', 'categories') : at('workspaceLogs'),
+        message: `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} already sent to storage by auditLogs (${auditCategories.join(', ')})${configured ? '' : ', and the default categories include ' + (both.length === 1 ? 'it' : 'them')}: send each category to one place (Azure would accept both settings, since they write to different destinations, but the logs would be stored and paid for twice); list categories here without ${both.join(', ')}, or remove ${both.length === 1 ? 'it' : 'them'} from auditLogs.categories`,
+      });
+    }
+    const auditName = typeof audit.diagnosticSettingName === 'string' ? audit.diagnosticSettingName : DEFAULT_AUDIT_DIAGNOSTIC_SETTING_NAME;
+    const ownName =
+      typeof workspace.diagnosticSettingName === 'string' ? workspace.diagnosticSettingName : DEFAULT_WORKSPACE_DIAGNOSTIC_SETTING_NAME;
+    if (auditName === ownName) {
+      problems.push({
+        path: at('workspaceLogs', 'diagnosticSettingName'),
+        message: `"${ownName}" is also auditLogs.diagnosticSettingName: diagnostic setting names are unique per resource, so one setting would overwrite the other`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Rules of the alerts section that span its fields. */
+function alertsProblems(c: Record<string, unknown>, at: At): CrossFieldProblem[] {
+  const alerts = asRecord(c.alerts);
+  if (!alerts) return [];
+  const problems: CrossFieldProblem[] = [];
+  const group = asRecord(alerts.actionGroup);
+  if (group) {
+    const receivers = [group.emails, group.webhooks].some((list) => Array.isArray(list) && list.length > 0);
+    if (receivers && group.existingId !== undefined) {
+      problems.push({
+        path: at('alerts', 'actionGroup'),
+        message: 'gives both receivers (emails, webhooks) and existingId: either create an action group with receivers, or name an existing one',
+      });
+    } else if (!receivers && group.existingId === undefined) {
+      problems.push({
+        path: at('alerts', 'actionGroup'),
+        message: 'needs emails or webhooks (a new action group) or existingId (an action group that exists): alerts nobody receives are noise',
+      });
+    }
+  }
+
+  const recommended = alerts.recommended !== false;
+  const rules = Array.isArray(alerts.metricAlerts) ? alerts.metricAlerts : [];
+  if (!recommended && rules.length === 0 && alerts.prometheus === undefined) {
+    problems.push({
+      path: at('alerts'),
+      message: 'creates no alert rule: keep recommended: true, add metricAlerts, or add prometheus',
+    });
+  }
+  if (recommended) {
+    const taken = new Set(RECOMMENDED_METRIC_ALERTS.map((r) => r.name));
+    rules.forEach((value, i) => {
+      const name = asRecord(value)?.name;
+      if (typeof name === 'string' && taken.has(name)) {
+        problems.push({
+          path: at('alerts', 'metricAlerts', i, 'name'),
+          message: `rule "${name}" has the name of one of Azure's recommended alerts (recommended: true creates it): pick another name, or set recommended: false to define it yourself`,
+        });
+      }
+    });
+  }
+
+  const workspace = asRecord(alerts.prometheus)?.azureMonitorWorkspaceId;
+  if (typeof workspace === 'string' && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
+    const workspaceSub = workspace.split('/')[2] ?? '';
+    if (workspaceSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
+      problems.push({
+        path: at('alerts', 'prometheus', 'azureMonitorWorkspaceId'),
+        message: `is in subscription ${workspaceSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription (its region places the rule groups)`,
+      });
+    }
+  }
+  return problems;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import type { ClusterInput, ConfigInput } from './schema';
 import { parseResourceId, type ResourceId } from './rules';
 import { findBuiltInRole } from './built-in-roles';
+import {
+  AKS_METRIC_NAMESPACE,
+  METRIC_ALERT_WINDOWS,
+  RECOMMENDED_METRIC_ALERTS,
+  type MetricAlertAggregation,
+  type MetricAlertOperator,
+  type MetricAlertRule,
+} from './aks-platform-metrics';
 
 /**
  * The typed model every stack and chart is built from: the validated config with every
@@ -18,6 +26,23 @@ export const DEFAULT_RETENTION_DAYS = 90;
 export const DEFAULT_SMOKE_IMAGE = 'docker.io/curlimages/curl:8.16.0';
 export const DEFAULT_SMOKE_UID = 100;
 export const DEFAULT_STATE_KEY_PREFIX = 'aks-day2';
+/**
+ * Control-plane categories worth querying in a workspace (what aks-baseline and AKS-Construction
+ * send there); kube-audit stays out, as the runbook asks.
+ */
+export const DEFAULT_WORKSPACE_LOG_CATEGORIES = [
+  'kube-audit-admin',
+  'guard',
+  'cluster-autoscaler',
+  'kube-controller-manager',
+] as const;
+export const DEFAULT_WORKSPACE_DIAGNOSTIC_SETTING_NAME = 'aks-day2-logs-to-workspace';
+export const DEFAULT_AUDIT_DIAGNOSTIC_SETTING_NAME = 'aks-day2-audit-to-storage';
+export const DEFAULT_PROMETHEUS_RULE_GROUPS = ['cluster', 'node', 'pod'] as const;
+/** Defaults of a configured metric alert: those of Azure's recommended ones. */
+export const DEFAULT_METRIC_ALERT = { aggregation: 'Average', windowMinutes: 5, severity: 3 } as const;
+/** Action group short names are at most 12 characters (azurerm v4.55.0: `short_name` StringLenBetween(1, 12)). */
+export const ACTION_GROUP_SHORT_NAME_MAX = 12;
 
 export interface StateBackend {
   readonly resourceGroup: string;
@@ -28,7 +53,11 @@ export interface StateBackend {
   readonly useAzureadAuth: boolean;
 }
 
-export type Principal = { readonly appId: string } | { readonly objectId: string };
+export type Principal =
+  | { readonly appId: string }
+  | { readonly objectId: string }
+  /** The cluster's monitoring add-on identity (`oms_agent[0].oms_agent_identity[0].object_id`). */
+  | { readonly monitoringAgent: true };
 
 export interface AcrConfig {
   readonly name: string;
@@ -53,6 +82,57 @@ export interface AuditLogsConfig {
   readonly retentionDays: number;
   readonly storageAccountName: string;
   readonly diagnosticSettingName: string;
+}
+
+export interface WorkspaceLogsConfig {
+  /** Its `id` is canonical: what azurerm writes back after a read, so a re-plan is empty. */
+  readonly workspace: ResourceId;
+  readonly categories: readonly string[];
+  readonly diagnosticSettingName: string;
+}
+
+/** Receivers of an action group created for the cluster. */
+export interface NewActionGroup {
+  readonly kind: 'create';
+  /** `aks-day2-<cluster>-alerts` */
+  readonly name: string;
+  /** At most 12 characters: the sender name in SMS and email. */
+  readonly shortName: string;
+  readonly emails: readonly string[];
+  readonly webhooks: readonly string[];
+}
+
+/** An action group that exists already, by id (fixed segments in ARM's canonical casing). */
+export interface ExistingActionGroup {
+  readonly kind: 'existing';
+  readonly id: string;
+}
+
+/** One platform metric alert, defaults applied. */
+export interface MetricAlertConfig extends MetricAlertRule {
+  readonly aggregation: MetricAlertAggregation;
+  readonly operator: MetricAlertOperator;
+  /** `<cluster>-<name>`: the alert rule's name in Azure (unique per resource group). */
+  readonly alertName: string;
+  readonly metricNamespace: string;
+  /** ISO 8601 window, e.g. PT5M. */
+  readonly windowSize: string;
+  /** ISO 8601 evaluation frequency: every 5 minutes, or every minute for a 1-minute window. */
+  readonly frequency: string;
+  /** One of Azure's recommended alerts (recommended: true), rather than a configured one. */
+  readonly recommended: boolean;
+}
+
+export interface PrometheusAlertsConfig {
+  readonly workspace: ResourceId;
+  readonly ruleGroups: readonly ('cluster' | 'node' | 'pod')[];
+}
+
+export interface AlertsConfig {
+  readonly actionGroup: NewActionGroup | ExistingActionGroup;
+  /** Azure's recommended ones first (when enabled), then the configured ones, in config order. */
+  readonly metricAlerts: readonly MetricAlertConfig[];
+  readonly prometheus?: PrometheusAlertsConfig;
 }
 
 export interface TrafficAnalyticsConfig {
@@ -106,6 +186,8 @@ export interface ClusterConfig {
   readonly acr?: AcrConfig;
   readonly monitoring?: MonitoringConfig;
   readonly auditLogs?: AuditLogsConfig;
+  readonly workspaceLogs?: WorkspaceLogsConfig;
+  readonly alerts?: AlertsConfig;
   readonly flowLogs?: FlowLogsConfig;
   readonly appGateway?: AppGatewayConfig;
   readonly policy?: PolicyConfig;
@@ -155,6 +237,61 @@ export function canonicalRole(role: string): string {
   return findBuiltInRole(role)?.name ?? role.trim().toLowerCase();
 }
 
+/** `contosofin` → `contosofin`; longer keys are cut to 12 characters, never ending in "-". */
+export function actionGroupShortName(clusterName: string): string {
+  return clusterName.slice(0, ACTION_GROUP_SHORT_NAME_MAX).replace(/-+$/, '');
+}
+
+function toMetricAlert(clusterName: string, rule: MetricAlertRule, recommended: boolean): MetricAlertConfig {
+  return {
+    ...rule,
+    alertName: `${clusterName}-${rule.name}`,
+    metricNamespace: AKS_METRIC_NAMESPACE,
+    windowSize: METRIC_ALERT_WINDOWS[rule.windowMinutes],
+    frequency: METRIC_ALERT_WINDOWS[Math.min(rule.windowMinutes, 5)],
+    recommended,
+  };
+}
+
+function toAlertsModel(c: ClusterInput): AlertsConfig | undefined {
+  const alerts = c.alerts;
+  if (!alerts) return undefined;
+  const group = alerts.actionGroup;
+  const configured = (alerts.metricAlerts ?? []).map(
+    (r): MetricAlertRule => ({
+      name: r.name,
+      metric: r.metric,
+      aggregation: (r.aggregation ?? DEFAULT_METRIC_ALERT.aggregation) as MetricAlertAggregation,
+      operator: r.operator as MetricAlertOperator,
+      threshold: r.threshold,
+      windowMinutes: r.windowMinutes ?? DEFAULT_METRIC_ALERT.windowMinutes,
+      severity: r.severity ?? DEFAULT_METRIC_ALERT.severity,
+    }),
+  );
+  return {
+    actionGroup: group.existingId
+      ? {
+          kind: 'existing',
+          id: parseResourceId(group.existingId)!.id,
+        }
+      : {
+          kind: 'create',
+          name: `aks-day2-${c.name}-alerts`,
+          shortName: actionGroupShortName(c.name),
+          emails: group.emails ?? [],
+          webhooks: group.webhooks ?? [],
+        },
+    metricAlerts: [
+      ...((alerts.recommended ?? true) ? RECOMMENDED_METRIC_ALERTS.map((r) => toMetricAlert(c.name, r, true)) : []),
+      ...configured.map((r) => toMetricAlert(c.name, r, false)),
+    ],
+    prometheus: alerts.prometheus && {
+      workspace: parseResourceId(alerts.prometheus.azureMonitorWorkspaceId)!,
+      ruleGroups: alerts.prometheus.ruleGroups ?? [...DEFAULT_PROMETHEUS_RULE_GROUPS],
+    },
+  };
+}
+
 /** Apply defaults and derive names. Input must already have passed ConfigSchema. */
 export function toModel(input: ConfigInput, warnings: readonly ConfigWarning[] = []): Config {
   const state = input.state?.azurerm;
@@ -202,8 +339,14 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
       categories: c.auditLogs.categories ?? [...DEFAULT_AUDIT_CATEGORIES],
       retentionDays: c.auditLogs.retentionDays ?? DEFAULT_RETENTION_DAYS,
       storageAccountName: c.auditLogs.storageAccountName ?? deriveStorageAccountName(c, 'aud'),
-      diagnosticSettingName: c.auditLogs.diagnosticSettingName ?? 'aks-day2-audit-to-storage',
+      diagnosticSettingName: c.auditLogs.diagnosticSettingName ?? DEFAULT_AUDIT_DIAGNOSTIC_SETTING_NAME,
     },
+    workspaceLogs: c.workspaceLogs && {
+      workspace: parseResourceId(c.workspaceLogs.workspaceResourceId)!,
+      categories: c.workspaceLogs.categories ?? [...DEFAULT_WORKSPACE_LOG_CATEGORIES],
+      diagnosticSettingName: c.workspaceLogs.diagnosticSettingName ?? DEFAULT_WORKSPACE_DIAGNOSTIC_SETTING_NAME,
+    },
+    alerts: toAlertsModel(c),
     flowLogs: flow && {
       target: parseResourceId(flow.targetResourceId)!,
       retentionDays: flow.retentionDays ?? DEFAULT_RETENTION_DAYS,

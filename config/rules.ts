@@ -61,6 +61,22 @@ export const AKS_LOG_CATEGORIES = [
   'karpenter-events',
 ] as const;
 
+/** Diagnostic setting name: letters, digits, `-`, `_`, `.`, starting with a letter or digit. */
+export const DIAGNOSTIC_SETTING_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/;
+
+/**
+ * Azure Monitor allows at most 5 diagnostic settings per resource (Microsoft's "Diagnostic
+ * settings in Azure Monitor" page). aks-day2 creates at most two on a cluster (auditLogs,
+ * workspaceLogs); the others are the cluster owner's.
+ */
+export const MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE = 5;
+
+/** An email address: something@domain.tld, no spaces (Azure checks deliverability, not this). */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Name of an alert rule in the config: it becomes part of an Azure name and a Terraform address. */
+export const ALERT_RULE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** Category groups AKS offers; a group stands for several categories at once. */
 export const AKS_LOG_CATEGORY_GROUPS = ['allLogs', 'audit'] as const;
 
@@ -79,7 +95,27 @@ export const CANONICAL_RESOURCE_TYPES = [
   'Microsoft.Network/virtualNetworks/subnets',
   'Microsoft.Network/networkSecurityGroups',
   'Microsoft.OperationalInsights/workspaces',
+  // azurerm's action group and Azure Monitor workspace ids (actiongroupsapis.ActionGroupId,
+  // azuremonitorworkspaces.AccountId): what alerts.actionGroup.existingId and
+  // alerts.prometheus.azureMonitorWorkspaceId are written as.
+  'Microsoft.Insights/actionGroups',
+  'Microsoft.Monitor/accounts',
 ] as const;
+
+/**
+ * Categories each AKS category group stands for. `audit` is AKS's security audit set;
+ * `allLogs` is every category this project knows.
+ */
+export const AKS_LOG_CATEGORY_GROUP_MEMBERS: Readonly<Record<(typeof AKS_LOG_CATEGORY_GROUPS)[number], readonly string[]>> = {
+  audit: ['kube-audit', 'kube-audit-admin', 'guard'],
+  allLogs: AKS_LOG_CATEGORIES,
+};
+
+/** Categories and groups as the single categories they send. */
+export function expandLogCategories(categories: readonly string[]): string[] {
+  const groups = AKS_LOG_CATEGORY_GROUP_MEMBERS as Readonly<Record<string, readonly string[]>>;
+  return [...new Set(categories.flatMap((c) => groups[c] ?? [c]))];
+}
 
 /** An ARM resource id, split into the parts this project needs. */
 export interface ResourceId {

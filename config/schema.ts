@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import {
+  AKS_PLATFORM_METRICS,
+  METRIC_ALERT_AGGREGATIONS,
+  METRIC_ALERT_OPERATORS,
+  METRIC_ALERT_SEVERITY,
+  METRIC_ALERT_WINDOWS,
+} from './aks-platform-metrics';
+import {
   ACR_NAME,
   AKS_LOG_CATEGORIES,
   AKS_LOG_CATEGORY_GROUPS,
   AKS_NAME,
+  ALERT_RULE_NAME,
   BLOB_CONTAINER_NAME,
   CLUSTER_KEY,
+  DIAGNOSTIC_SETTING_NAME,
+  EMAIL_ADDRESS,
   GUID,
   LOCATION,
   NAMESPACE,
@@ -156,8 +166,16 @@ export const AcrSchema = z.strictObject({
 });
 
 const principal = z.union(
-  [z.strictObject({ appId: guid }), z.strictObject({ objectId: guid })],
-  { error: 'must be {appId: <guid>} (an application id, resolved to its service principal) or {objectId: <guid>}' },
+  [
+    z.strictObject({ appId: guid }),
+    z.strictObject({ objectId: guid }),
+    // The cluster's monitoring add-on identity (oms_agent), read from the cluster at plan time.
+    z.strictObject({ monitoringAgent: z.literal(true) }),
+  ],
+  {
+    error:
+      'must be {appId: <guid>} (an application id, resolved to its service principal), {objectId: <guid>} or {monitoringAgent: true} (the cluster\'s monitoring add-on identity)',
+  },
 );
 
 /**
@@ -190,6 +208,12 @@ export const MonitoringSchema = z.strictObject({
     .optional(),
 });
 
+const diagnosticSettingName = name(DIAGNOSTIC_SETTING_NAME, 'must be 1-260 letters, digits, "-", "_" or ".", starting with a letter or digit', {
+  min: 1,
+  max: 260,
+  allowedChar: /[A-Za-z0-9_.-]/,
+});
+
 const logCategory = z.enum([...AKS_LOG_CATEGORIES, ...AKS_LOG_CATEGORY_GROUPS], {
   error: (issue) =>
     `"${String(issue.input)}" is not an AKS log category; use one of ${AKS_LOG_CATEGORIES.join(', ')} or a group (${AKS_LOG_CATEGORY_GROUPS.join(', ')})`,
@@ -200,11 +224,166 @@ export const AuditLogsSchema = z.strictObject({
   retentionDays: days(36500).optional(),
   storageAccountName: storageAccountName.optional(),
   /** Name of the diagnostic setting on the cluster (at most 5 per resource). */
-  diagnosticSettingName: name(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,259}$/, 'must be 1-260 letters, digits, "-", "_" or ".", starting with a letter or digit', {
-    min: 1,
-    max: 260,
-    allowedChar: /[A-Za-z0-9_.-]/,
-  }).optional(),
+  diagnosticSettingName: diagnosticSettingName.optional(),
+});
+
+/** Why kube-audit never goes to the workspace, in the runbook's words. */
+export const KUBE_AUDIT_TO_WORKSPACE =
+  'kube-audit does not go to a workspace: the runbook says "Directing the logs to Azure Monitor for Containers gets really expensive, really fast, due to the sheer volume of data records that are captured" and to "direct kube-audit logs to an Azure Storage Account, NOT Log Analytics"; send it with auditLogs.categories (storage) instead, or send the much smaller kube-audit-admin here';
+
+/**
+ * The second diagnostic setting: control-plane categories worth querying, to a Log Analytics
+ * workspace. Single categories only: both category groups include kube-audit (see cross-field.ts
+ * for the kube-audit and overlap rules, which need the whole cluster).
+ */
+export const WorkspaceLogsSchema = z.strictObject({
+  workspaceResourceId: resourceIdOf(['Microsoft.OperationalInsights/workspaces']),
+  categories: uniqueList(
+    z.enum(AKS_LOG_CATEGORIES, {
+      error: (issue) =>
+        (AKS_LOG_CATEGORY_GROUPS as readonly unknown[]).includes(issue.input)
+          ? `"${String(issue.input)}" is a category group, and both AKS groups include kube-audit; list single categories here`
+          : `"${String(issue.input)}" is not an AKS log category; use one of ${AKS_LOG_CATEGORIES.join(', ')}`,
+    }),
+    'category',
+  )
+    .min(1, 'must list at least one category')
+    .superRefine((categories, ctx) => {
+      categories.forEach((c, i) => {
+        if (c === 'kube-audit') ctx.addIssue({ code: 'custom', path: [i], message: KUBE_AUDIT_TO_WORKSPACE });
+      });
+    })
+    .optional(),
+  /** Name of this diagnostic setting on the cluster. */
+  diagnosticSettingName: diagnosticSettingName.optional(),
+});
+
+const emailAddress = z.string().regex(EMAIL_ADDRESS, 'must be an email address like aks-oncall@contoso.com');
+
+const httpsUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute https:// URL' });
+    return;
+  }
+  if (url.protocol !== 'https:') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must use https, not ${url.protocol.replace(':', '')}: alert payloads name the cluster and its resources`,
+    });
+  }
+});
+
+/** Where alerts go: receivers for a new action group, or an action group that exists already. */
+export const ActionGroupSchema = z.strictObject({
+  emails: uniqueList(emailAddress, 'email address', (e) => e.toLowerCase()).optional(),
+  webhooks: uniqueList(httpsUrl, 'webhook').optional(),
+  existingId: resourceIdOf(['Microsoft.Insights/actionGroups']).optional(),
+});
+
+const MetricAlertFields = z.strictObject({
+  name: z
+    .string()
+    .regex(ALERT_RULE_NAME, 'must be 1-63 lowercase letters, digits and "-", starting and ending with a letter or digit'),
+  metric: z.string(),
+  aggregation: z.string().optional(),
+  operator: z.string(),
+  threshold: z.number(),
+  windowMinutes: z.number().optional(),
+  severity: z.number().optional(),
+});
+
+/**
+ * Value rules of one metric alert, checked together so every message can name its rule:
+ * the metric must be an AKS platform metric, its aggregation one Azure offers for that metric,
+ * the window one azurerm accepts and not shorter than the metric's time grain.
+ */
+function checkMetricAlert(value: unknown, ctx: z.RefinementCtx): void {
+  const rule = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const label = typeof rule.name === 'string' ? `rule "${rule.name}"` : 'this rule';
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message: `${label}: ${message}` });
+
+  const metric = typeof rule.metric === 'string' ? AKS_PLATFORM_METRICS[rule.metric] : undefined;
+  if (typeof rule.metric === 'string' && !metric) {
+    issue(
+      'metric',
+      `"${rule.metric}" is not an AKS platform metric (Microsoft.ContainerService/managedClusters); use one of ${Object.keys(AKS_PLATFORM_METRICS).join(', ')}`,
+    );
+  }
+  if (typeof rule.aggregation === 'string') {
+    if (!(METRIC_ALERT_AGGREGATIONS as readonly string[]).includes(rule.aggregation)) {
+      issue('aggregation', `"${rule.aggregation}" is not an aggregation; use one of ${METRIC_ALERT_AGGREGATIONS.join(', ')}`);
+    } else if (metric && !(metric.aggregations as readonly string[]).includes(rule.aggregation)) {
+      issue(
+        'aggregation',
+        `${String(rule.metric)} offers only ${metric.aggregations.join(' and ')}, not ${rule.aggregation} (Azure's metric definition)`,
+      );
+    }
+  }
+  if (typeof rule.operator === 'string' && !(METRIC_ALERT_OPERATORS as readonly string[]).includes(rule.operator)) {
+    issue('operator', `"${rule.operator}" is not an operator; use one of ${METRIC_ALERT_OPERATORS.join(', ')}`);
+  }
+  if (typeof rule.threshold === 'number' && !Number.isFinite(rule.threshold)) {
+    issue('threshold', 'must be a finite number');
+  }
+  if (typeof rule.windowMinutes === 'number') {
+    const windows = Object.keys(METRIC_ALERT_WINDOWS).map(Number);
+    if (!windows.includes(rule.windowMinutes)) {
+      issue('windowMinutes', `must be one of ${windows.join(', ')} minutes (the windows Azure metric alerts offer)`);
+    } else if (metric && rule.windowMinutes < metric.minGrainMinutes) {
+      issue(
+        'windowMinutes',
+        `${String(rule.metric)} is sampled every ${metric.minGrainMinutes} minutes at best, so a ${rule.windowMinutes}-minute window has no data; use ${metric.minGrainMinutes} or more`,
+      );
+    }
+  }
+  if (typeof rule.severity === 'number') {
+    const { min, max } = METRIC_ALERT_SEVERITY;
+    if (!Number.isInteger(rule.severity) || rule.severity < min || rule.severity > max) {
+      issue('severity', `must be a whole number from ${min} (critical) to ${max} (verbose)`);
+    }
+  }
+}
+
+export const MetricAlertSchema = MetricAlertFields.superRefine(checkMetricAlert, { when: () => true });
+
+export const PROMETHEUS_RULE_GROUP_LEVELS = ['cluster', 'node', 'pod'] as const;
+
+export const PrometheusAlertsSchema = z.strictObject({
+  azureMonitorWorkspaceId: resourceIdOf(['Microsoft.Monitor/accounts']),
+  ruleGroups: uniqueList(
+    z.enum(PROMETHEUS_RULE_GROUP_LEVELS, { error: 'must be cluster, node or pod (Azure\'s recommended rule groups)' }),
+    'rule group',
+  )
+    .min(1, 'must list at least one rule group')
+    .optional(),
+});
+
+export const AlertsSchema = z.strictObject({
+  actionGroup: ActionGroupSchema,
+  /** Azure's two recommended platform metric alerts. */
+  recommended: z.boolean().optional(),
+  metricAlerts: z
+    .array(MetricAlertSchema)
+    .superRefine(
+      (rules, ctx) => {
+        const seen = new Map<string, number>();
+        rules.forEach((r, i) => {
+          const name = (r as { name?: unknown } | null)?.name;
+          if (typeof name !== 'string') return;
+          const first = seen.get(name);
+          if (first !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate rule name "${name}" (also metricAlerts[${first}])` });
+          } else seen.set(name, i);
+        });
+      },
+      // Also when another rule is broken: every problem in one pass.
+      { when: () => true },
+    )
+    .optional(),
+  prometheus: PrometheusAlertsSchema.optional(),
 });
 
 export const TrafficAnalyticsSchema = z.strictObject({
@@ -300,6 +479,8 @@ export const ClusterSchema = z.strictObject({
   acr: AcrSchema.optional(),
   monitoring: MonitoringSchema.optional(),
   auditLogs: AuditLogsSchema.optional(),
+  workspaceLogs: WorkspaceLogsSchema.optional(),
+  alerts: AlertsSchema.optional(),
   flowLogs: FlowLogsSchema.optional(),
   appGateway: AppGatewaySchema.optional(),
   policy: PolicySchema.optional(),

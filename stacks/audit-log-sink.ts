@@ -1,18 +1,15 @@
 import { Construct } from 'constructs';
 import type { AuditLogsConfig } from '../config/model';
-import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
+import { AKS_LOG_CATEGORY_GROUP_MEMBERS } from '../config/rules';
 import { MonitorDiagnosticSetting, StorageManagementPolicy } from './terraform-classes';
 import { HardenedStorageAccount } from './hardened-storage-account';
 
 /**
- * Categories each AKS category group stands for. `audit` is AKS's security audit set;
- * `allLogs` is every category this project knows. Azure may add categories to a group later:
- * their logs are then delivered but not covered by the lifecycle rule until listed here.
+ * Categories each AKS category group stands for (defined in config/rules.ts, which the config's
+ * overlap rule also reads). Azure may add categories to a group later: their logs are then
+ * delivered but not covered by the lifecycle rule until listed there.
  */
-export const CATEGORY_GROUP_MEMBERS: Readonly<Record<(typeof AKS_LOG_CATEGORY_GROUPS)[number], readonly string[]>> = {
-  audit: ['kube-audit', 'kube-audit-admin', 'guard'],
-  allLogs: AKS_LOG_CATEGORIES,
-};
+export const CATEGORY_GROUP_MEMBERS = AKS_LOG_CATEGORY_GROUP_MEMBERS;
 
 /** Azure allows at most 10 prefixes in one lifecycle rule's prefix_match. */
 export const MAX_PREFIXES_PER_RULE = 10;

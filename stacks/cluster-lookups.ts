@@ -5,6 +5,7 @@ import {
   DataAzurermContainerRegistry,
   DataAzurermKubernetesCluster,
   DataAzurermLogAnalyticsWorkspace,
+  DataAzurermMonitorWorkspace,
   DataAzurermNetworkWatcher,
   DataAzurermPublicIp,
   DataAzurermVirtualNetwork,
@@ -37,6 +38,8 @@ export class ClusterLookups extends Construct {
    * has no region of its own), looked up to check its region and subscription.
    */
   public readonly flowLogTargetVnet?: DataAzurermVirtualNetwork;
+  /** The Azure Monitor workspace Prometheus rule groups query, when alerts.prometheus is configured. */
+  public readonly prometheusWorkspace?: DataAzurermMonitorWorkspace;
 
   constructor(scope: Construct, id: string, props: ClusterLookupsProps) {
     super(scope, id);
@@ -78,10 +81,30 @@ export class ClusterLookups extends Construct {
                 },
               ]
             : []),
+          ...(cluster.monitoring && 'monitoringAgent' in cluster.monitoring.principal
+            ? [
+                {
+                  // The add-on's identity exists only while Container insights is on; without
+                  // it the roles would have no principal (provider: an empty oms_agent list).
+                  condition: '${try(self.oms_agent[0].oms_agent_identity[0].object_id, "") != ""}',
+                  errorMessage: `Cluster ${cluster.aksName} has no monitoring add-on identity (the oms_agent / Container insights add-on is off): enable it (az aks enable-addons -a monitoring), or give monitoring.principal of cluster "${cluster.name}" as {appId: …} or {objectId: …}.`,
+                },
+              ]
+            : []),
         ],
       },
     });
     this.cluster.overrideLogicalId('aks');
+
+    const prometheus = cluster.alerts?.prometheus;
+    if (prometheus) {
+      // Read for its region: a Prometheus rule group lives in its workspace's region.
+      this.prometheusWorkspace = new DataAzurermMonitorWorkspace(this, 'prometheus-workspace', {
+        name: prometheus.workspace.names[0],
+        resourceGroupName: prometheus.workspace.resourceGroup,
+      });
+      this.prometheusWorkspace.overrideLogicalId('prometheus_workspace');
+    }
 
     if (cluster.acr && !cluster.acr.create) {
       this.registry = new DataAzurermContainerRegistry(this, 'acr', {

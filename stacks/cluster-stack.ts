@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackend } from '../config/model';
 import { AcrPullForKubelet } from './acr-pull-for-kubelet';
+import { AlertActionGroup } from './alert-action-group';
 import { AuditLogSink } from './audit-log-sink';
 import { ClusterLookups } from './cluster-lookups';
 import { ClusterProviders } from './cluster-providers';
@@ -9,8 +10,11 @@ import { ClusterStateBackend } from './cluster-state-backend';
 import { EndpointOutputs } from './endpoint-outputs';
 import { HardenedContainerRegistry } from './hardened-container-registry';
 import { MonitoringRoleAssignments } from './monitoring-role-assignments';
+import { PlatformMetricAlerts } from './platform-metric-alerts';
+import { RecommendedPrometheusRuleGroups } from './recommended-prometheus-rule-groups';
 import { resourceProvidersOf } from './resource-providers';
 import { VnetFlowLogs } from './vnet-flow-logs';
+import { WorkspaceLogSink } from './workspace-log-sink';
 
 export interface ClusterStackProps {
   /** One cluster from the config, defaults applied and names derived. */
@@ -41,6 +45,11 @@ export class ClusterStack extends TerraformStack {
   public readonly acrPull?: AcrPullForKubelet;
   public readonly monitoring?: MonitoringRoleAssignments;
   public readonly auditLogs?: AuditLogSink;
+  public readonly workspaceLogs?: WorkspaceLogSink;
+  /** Where alerts go, when alerts is configured. */
+  public readonly alertActionGroup?: AlertActionGroup;
+  public readonly metricAlerts?: PlatformMetricAlerts;
+  public readonly prometheusRuleGroups?: RecommendedPrometheusRuleGroups;
   public readonly flowLogs?: VnetFlowLogs;
   public readonly endpoints: EndpointOutputs;
 
@@ -71,6 +80,10 @@ export class ClusterStack extends TerraformStack {
       this.monitoring = new MonitoringRoleAssignments(this, 'monitoring', {
         monitoring: cluster.monitoring,
         clusterId: aks.id,
+        monitoringAgentPrincipalId:
+          'monitoringAgent' in cluster.monitoring.principal
+            ? aks.omsAgent.get(0).omsAgentIdentity.get(0).objectId
+            : undefined,
       });
     }
 
@@ -81,6 +94,39 @@ export class ClusterStack extends TerraformStack {
         location: cluster.location,
         resourceGroupName: cluster.resourceGroup,
       });
+    }
+
+    if (cluster.workspaceLogs) {
+      this.workspaceLogs = new WorkspaceLogSink(this, 'workspace-logs', {
+        workspaceLogs: cluster.workspaceLogs,
+        clusterId: aks.id,
+      });
+    }
+
+    const alerts = cluster.alerts;
+    if (alerts) {
+      this.alertActionGroup = new AlertActionGroup(this, 'alert-action-group', {
+        actionGroup: alerts.actionGroup,
+        resourceGroupName: cluster.resourceGroup,
+      });
+      if (alerts.metricAlerts.length > 0) {
+        this.metricAlerts = new PlatformMetricAlerts(this, 'metric-alerts', {
+          rules: alerts.metricAlerts,
+          clusterId: aks.id,
+          resourceGroupName: cluster.resourceGroup,
+          actionGroupId: this.alertActionGroup.id,
+        });
+      }
+      if (alerts.prometheus) {
+        this.prometheusRuleGroups = new RecommendedPrometheusRuleGroups(this, 'prometheus-rule-groups', {
+          levels: alerts.prometheus.ruleGroups,
+          workspace: this.lookups.prometheusWorkspace!,
+          clusterId: aks.id,
+          aksName: cluster.aksName,
+          resourceGroupName: cluster.resourceGroup,
+          actionGroupId: this.alertActionGroup.id,
+        });
+      }
     }
 
     if (cluster.flowLogs) {

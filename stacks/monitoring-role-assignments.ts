@@ -7,6 +7,13 @@ export interface MonitoringRoleAssignmentsProps {
   readonly monitoring: MonitoringConfig;
   /** Resource id of the cluster: the scope of every role. */
   readonly clusterId: string;
+  /**
+   * Object id of the cluster's monitoring add-on identity
+   * (`oms_agent[0].oms_agent_identity[0].object_id` of the cluster lookup); required when the
+   * principal is `{monitoringAgent: true}`.
+   * @default undefined
+   */
+  readonly monitoringAgentPrincipalId?: string;
 }
 
 /**
@@ -25,6 +32,7 @@ export function roleSlug(role: string): string {
  * assignment create --assignee $APPID --scope <cluster id> --role 'Monitoring Metrics
  * Publisher'" (and "Log Analytics Reader"). `--assignee` accepts an app id and resolves it;
  * azurerm does not, so an appId is resolved here to its service principal's object id.
+ * `{monitoringAgent: true}` grants to the cluster's monitoring add-on identity instead.
  */
 export class MonitoringRoleAssignments extends Construct {
   public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.Authorization'];
@@ -45,9 +53,17 @@ export class MonitoringRoleAssignments extends Construct {
       this.servicePrincipal = new DataAzureadServicePrincipal(this, 'principal', { clientId: principal.appId });
       this.servicePrincipal.overrideLogicalId('monitoring_principal');
       this.principalId = this.servicePrincipal.objectId;
+    } else if ('monitoringAgent' in principal) {
+      // The add-on's managed identity: the current form of the runbook's service principal grant.
+      if (props.monitoringAgentPrincipalId === undefined) {
+        throw new Error('MonitoringRoleAssignments: principal is {monitoringAgent: true} but no monitoringAgentPrincipalId was given');
+      }
+      this.principalId = props.monitoringAgentPrincipalId;
     } else {
       this.principalId = principal.objectId;
     }
+    // An appId names a service principal, and so does a managed identity.
+    const isServicePrincipal = this.servicePrincipal !== undefined || 'monitoringAgent' in principal;
 
     const seen = new Map<string, string>();
     this.grants = roles.map((role) => {
@@ -61,9 +77,9 @@ export class MonitoringRoleAssignments extends Construct {
         scope: this.scope,
         roleName: role,
         principalId: this.principalId,
-        // An appId always names a service principal; a bare objectId may be a user or a
-        // group, so Azure is left to look it up.
-        principalType: this.servicePrincipal ? 'ServicePrincipal' : undefined,
+        // An appId or the monitoring add-on always names a service principal; a bare objectId
+        // may be a user or a group, so Azure is left to look it up.
+        principalType: isServicePrincipal ? 'ServicePrincipal' : undefined,
         logicalId: `monitoring_${slug}`,
       });
     });

@@ -14,7 +14,11 @@ export { DataAzurermLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/da
 export { DataAzurermNetworkWatcher } from '@cdktf/provider-azurerm/lib/data-azurerm-network-watcher';
 export { DataAzurermPublicIp } from '@cdktf/provider-azurerm/lib/data-azurerm-public-ip';
 export { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
+export { DataAzurermMonitorWorkspace } from '@cdktf/provider-azurerm/lib/data-azurerm-monitor-workspace';
+export { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+export { MonitorAlertPrometheusRuleGroup } from '@cdktf/provider-azurerm/lib/monitor-alert-prometheus-rule-group';
 export { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+export { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 export { NetworkWatcherFlowLog } from '@cdktf/provider-azurerm/lib/network-watcher-flow-log';
 export { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 export { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';

@@ -27,6 +27,8 @@ describe('a minimal cluster', () => {
       acr: undefined,
       monitoring: undefined,
       auditLogs: undefined,
+      workspaceLogs: undefined,
+      alerts: undefined,
       flowLogs: undefined,
       appGateway: undefined,
       policy: undefined,

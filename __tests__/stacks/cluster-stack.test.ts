@@ -4,14 +4,17 @@
  * synth` + reading the plan; nothing here runs terraform or reaches Azure.
  */
 import { tmpdir } from 'node:os';
-import { addresses, exampleDoc, minimalDoc, ROOT, synthDoc } from './helpers';
+import { addresses, alertingDoc, exampleDoc, minimalDoc, ROOT, synthDoc } from './helpers';
 
 describe('ClusterStack on the example config', () => {
   const { json, text, stack } = synthDoc(exampleDoc());
 
   test('contains every runbook step the example configures, under stable addresses', () => {
     expect(addresses(json, 'resource')).toEqual([
+      'azurerm_monitor_action_group.alerts_action_group',
       'azurerm_monitor_diagnostic_setting.audit_logs_diagnostic_setting',
+      'azurerm_monitor_metric_alert.metric_alert_node_cpu_usage_percentage',
+      'azurerm_monitor_metric_alert.metric_alert_node_memory_working_set_percentage',
       'azurerm_network_watcher_flow_log.vnet_flow_log',
       'azurerm_role_assignment.acr_pull_kubelet',
       'azurerm_role_assignment.monitoring_log_analytics_reader',
@@ -45,6 +48,10 @@ describe('ClusterStack on the example config', () => {
     expect(stack.flowLogs?.storage.name).toBe(stack.cluster.flowLogs?.storageAccountName);
     expect(stack.createdRegistry).toBeUndefined();
     expect(stack.stateBackend.kind).toBe('azurerm');
+    expect(stack.alertActionGroup?.group).toBeDefined();
+    expect(stack.metricAlerts?.alerts).toHaveLength(2);
+    expect(stack.prometheusRuleGroups).toBeUndefined();
+    expect(stack.workspaceLogs).toBeUndefined();
   });
 
   test('looks every existing resource up by the names in the config', () => {
@@ -119,6 +126,10 @@ describe('ClusterStack on the minimal config', () => {
     expect(stack.monitoring).toBeUndefined();
     expect(stack.auditLogs).toBeUndefined();
     expect(stack.flowLogs).toBeUndefined();
+    expect(stack.workspaceLogs).toBeUndefined();
+    expect(stack.alertActionGroup).toBeUndefined();
+    expect(stack.metricAlerts).toBeUndefined();
+    expect(stack.prometheusRuleGroups).toBeUndefined();
     expect(stack.registryId).toBeUndefined();
     expect(stack.endpoints.appGatewayIp).toBeUndefined();
   });
@@ -128,6 +139,39 @@ describe('ClusterStack on the minimal config', () => {
     expect(conditions).toHaveLength(2);
     expect(conditions[0].condition).toContain('"westeurope"');
     expect(conditions[1].condition).toBe('${self.private_cluster_enabled != true}');
+  });
+
+  test('snapshot', () => {
+    expect(json).toMatchSnapshot();
+  });
+});
+
+describe('ClusterStack on the alerting fixture (alerts, workspaceLogs, monitoringAgent)', () => {
+  const { json } = synthDoc(alertingDoc());
+
+  test('contains the alerting steps under stable addresses', () => {
+    expect(addresses(json, 'resource')).toEqual([
+      'azurerm_monitor_action_group.alerts_action_group',
+      'azurerm_monitor_alert_prometheus_rule_group.prometheus_rule_group_cluster',
+      'azurerm_monitor_alert_prometheus_rule_group.prometheus_rule_group_node',
+      'azurerm_monitor_alert_prometheus_rule_group.prometheus_rule_group_pod',
+      'azurerm_monitor_diagnostic_setting.audit_logs_diagnostic_setting',
+      'azurerm_monitor_diagnostic_setting.workspace_logs_diagnostic_setting',
+      'azurerm_monitor_metric_alert.metric_alert_apiserver_cpu',
+      'azurerm_monitor_metric_alert.metric_alert_disk_high',
+      'azurerm_monitor_metric_alert.metric_alert_node_cpu_usage_percentage',
+      'azurerm_monitor_metric_alert.metric_alert_node_memory_working_set_percentage',
+      'azurerm_monitor_metric_alert.metric_alert_unschedulable_pods',
+      'azurerm_role_assignment.monitoring_log_analytics_reader',
+      'azurerm_role_assignment.monitoring_monitoring_metrics_publisher',
+      'azurerm_storage_account.audit_logs_storage',
+      'azurerm_storage_management_policy.audit_logs_lifecycle',
+    ]);
+    expect(addresses(json, 'data')).toEqual([
+      'azurerm_kubernetes_cluster.aks',
+      'azurerm_monitor_workspace.prometheus_workspace',
+      'dns_a_record_set.api_server',
+    ]);
   });
 
   test('snapshot', () => {

@@ -21,6 +21,14 @@ export const EXAMPLE_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures', 'co
 export type Doc = Record<string, any>;
 export type Json = Record<string, any>;
 
+/** The alerting fixture: alerts, workspaceLogs and the monitoringAgent principal at once. */
+export const ALERTING_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures', 'alerting.yaml'), 'utf8');
+
+/** A fresh, mutable copy of the alerting fixture as plain data. */
+export function alertingDoc(): Doc {
+  return parse(ALERTING_YAML) as Doc;
+}
+
 /** A fresh, mutable copy of the contosofin fixture as plain data. */
 export function exampleDoc(): Doc {
   return parse(EXAMPLE_YAML) as Doc;

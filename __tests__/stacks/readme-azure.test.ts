@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBuiltInRole } from '../../config/built-in-roles';
-import { addresses, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
+import { addresses, alertingDoc, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -50,6 +50,7 @@ describe('README: permission table', () => {
   test('names every Terraform type the stacks synthesize, and no other', () => {
     const everything: Doc[] = [
       exampleDoc(),
+      alertingDoc(),
       withCluster(exampleDoc(), (c) => void (c.acr = { name: 'contosofinacr', create: true })),
       withCluster(exampleDoc(), (c) => void (c.privateCluster = true)),
     ];
@@ -79,6 +80,10 @@ describe('README: resource providers per feature', () => {
     '`acr.create: true`': (c) => void (c.acr = { name: 'minimalacr', create: true }),
     '`monitoring`': (c) => void (c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } }),
     '`auditLogs`': (c) => void (c.auditLogs = {}),
+    '`workspaceLogs`': (c) => void (c.workspaceLogs = { workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.OperationalInsights/workspaces/mini-law' }),
+    '`alerts`': (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
+    '`alerts.prometheus`': (c) =>
+      void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
     '`flowLogs`': (c) =>
       void (c.flowLogs = {
         targetResourceId:

@@ -7,7 +7,7 @@ import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { AZURE_RESOURCE_PROVIDER_NAMES, azureResourceProviderName, resourceProvidersOf } from '../../stacks/resource-providers';
 import { ClusterProviders } from '../../stacks/cluster-providers';
-import { bareStack, exampleDoc, minimalDoc, synthDoc, synthStack, withCluster, type Doc } from './helpers';
+import { alertingDoc, bareStack, exampleDoc, minimalDoc, synthDoc, synthStack, withCluster, type Doc } from './helpers';
 
 /**
  * The namespace of each resource type, from the "API Providers" section of its page in the
@@ -32,6 +32,10 @@ const FEATURES: Record<string, (c: Doc) => void> = {
   'acr.create: true': (c) => void (c.acr = { name: 'minimalacr', create: true }),
   monitoring: (c) => void (c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } }),
   auditLogs: (c) => void (c.auditLogs = {}),
+  workspaceLogs: (c) => void (c.workspaceLogs = { workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.OperationalInsights/workspaces/mini-law' }),
+  alerts: (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
+  'alerts.prometheus': (c) =>
+    void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
   flowLogs: (c) =>
     void (c.flowLogs = {
       targetResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Network/virtualNetworks/mini-vnet',
@@ -54,6 +58,9 @@ describe('what each feature registers', () => {
     ['acr.create: true', ['Microsoft.Authorization', 'Microsoft.ContainerRegistry']],
     ['monitoring', ['Microsoft.Authorization']],
     ['auditLogs', ['microsoft.insights', 'Microsoft.Storage']],
+    ['workspaceLogs', ['microsoft.insights']],
+    ['alerts', ['microsoft.insights']],
+    ['alerts.prometheus', ['Microsoft.AlertsManagement', 'microsoft.insights']],
     ['flowLogs', ['microsoft.insights', 'Microsoft.Network', 'Microsoft.Storage']],
   ])('%s → %j', (feature, expected) => {
     expect(registeredFor(feature)).toEqual(expected);
@@ -87,7 +94,7 @@ describe('the convention: constructs that create Azure resources declare RESOURC
   const everything = withCluster(exampleDoc(), (c) => {
     c.acr = { name: 'contosofinacr', create: true };
   });
-  const stacks = [synthDoc(exampleDoc()).stack, synthDoc(everything).stack];
+  const stacks = [synthDoc(exampleDoc()).stack, synthDoc(everything).stack, synthDoc(alertingDoc()).stack];
 
   test("each resource's namespace (from the provider docs) is declared by the construct that creates it", () => {
     const seen = new Set<string>();
@@ -107,7 +114,10 @@ describe('the convention: constructs that create Azure resources declare RESOURC
     }
     expect([...seen].sort()).toEqual([
       'azurerm_container_registry',
+      'azurerm_monitor_action_group',
+      'azurerm_monitor_alert_prometheus_rule_group',
       'azurerm_monitor_diagnostic_setting',
+      'azurerm_monitor_metric_alert',
       'azurerm_network_watcher_flow_log',
       'azurerm_role_assignment',
       'azurerm_storage_account',

@@ -201,3 +201,48 @@ describe('deterministic assignment names', () => {
     }
   });
 });
+
+describe('monitoring roles for the monitoring add-on identity ({monitoringAgent: true})', () => {
+  const OMS_OBJECT_ID = '${data.azurerm_kubernetes_cluster.aks.oms_agent[0].oms_agent_identity[0].object_id}';
+  const doc = withCluster(exampleDoc(), (c) => {
+    c.monitoring.principal = { monitoringAgent: true };
+  });
+  const { json, stack } = synthDoc(doc);
+  const grants = json.resource.azurerm_role_assignment;
+
+  test("each role goes to oms_agent[0].oms_agent_identity[0].object_id of the cluster lookup, as a service principal", () => {
+    expect(grants.monitoring_monitoring_metrics_publisher).toEqual({
+      name: nameFor(AKS_ID, 'Monitoring Metrics Publisher', OMS_OBJECT_ID),
+      scope: AKS_ID,
+      role_definition_name: 'Monitoring Metrics Publisher',
+      principal_id: OMS_OBJECT_ID,
+      principal_type: 'ServicePrincipal',
+      lifecycle: { ignore_changes: ['name'] },
+    });
+    expect(grants.monitoring_log_analytics_reader.principal_id).toBe(OMS_OBJECT_ID);
+    expect(resolved(stack, stack.monitoring?.principalId)).toBe(OMS_OBJECT_ID);
+  });
+
+  test('needs no directory lookup and no azuread provider', () => {
+    expect(json.data.azuread_service_principal).toBeUndefined();
+    expect(json.provider.azuread).toBeUndefined();
+  });
+
+  test('a postcondition fails the plan, by name, when the add-on is off', () => {
+    const conditions = json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
+    const addOn = conditions.find((c: { condition: string }) => c.condition.includes('oms_agent'));
+    // The provider sets oms_agent to an empty list when the add-on is disabled
+    // (kubernetes_cluster_data_source.go, flattenKubernetesClusterDataSourceAddOns), so the index
+    // is wrapped in try().
+    expect(addOn).toEqual({
+      condition: '${try(self.oms_agent[0].oms_agent_identity[0].object_id, "") != ""}',
+      error_message:
+        'Cluster contosofin-aks has no monitoring add-on identity (the oms_agent / Container insights add-on is off): enable it (az aks enable-addons -a monitoring), or give monitoring.principal of cluster "contosofin" as {appId: …} or {objectId: …}.',
+    });
+  });
+
+  test('the other principal forms carry no such postcondition', () => {
+    const conditions = synthDoc(exampleDoc()).json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
+    expect(conditions.some((c: { condition: string }) => c.condition.includes('oms_agent'))).toBe(false);
+  });
+});

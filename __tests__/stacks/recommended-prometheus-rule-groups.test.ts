@@ -1,0 +1,147 @@
+/**
+ * Azure's recommended Prometheus rule groups as azurerm_monitor_alert_prometheus_rule_group.
+ * Stands in for reading the plan; the field behaviour checked here is read in azurerm v4.55.0
+ * internal/services/monitor/monitor_alert_prometheus_rule_group_resource.go (expandPrometheusRuleModel
+ * sends the zero value for an unset `enabled`/`rule_group_enabled`, so both are set). No rule is
+ * evaluated: there is no Azure Monitor workspace here.
+ */
+import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../stacks/recommended-prometheus-alerts';
+import { RecommendedPrometheusRuleGroups, recommendedRuleGroupName } from '../../stacks/recommended-prometheus-rule-groups';
+import { alertingDoc, data, resource, synthDoc, withCluster } from './helpers';
+
+const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
+const WORKSPACE_ID = '${data.azurerm_monitor_workspace.prometheus_workspace.id}';
+const ACTION = [{ action_group_id: '${azurerm_monitor_action_group.alerts_action_group.id}' }];
+
+describe('all three groups (alerting fixture)', () => {
+  const { json, stack } = synthDoc(alertingDoc());
+  const groups = json.resource.azurerm_monitor_alert_prometheus_rule_group;
+
+  test('one resource per level, named as Azure names them', () => {
+    expect(Object.keys(groups).sort()).toEqual([
+      'prometheus_rule_group_cluster',
+      'prometheus_rule_group_node',
+      'prometheus_rule_group_pod',
+    ]);
+    expect(groups.prometheus_rule_group_cluster.name).toBe('KubernetesAlert-RecommendedMetricAlertscontosofin-aks-Cluster-level');
+    expect(groups.prometheus_rule_group_node.name).toBe('KubernetesAlert-RecommendedMetricAlertscontosofin-aks-Node-level');
+    expect(groups.prometheus_rule_group_pod.name).toBe('KubernetesAlert-RecommendedMetricAlertscontosofin-aks-Pod-level');
+    expect(stack.prometheusRuleGroups?.groups).toHaveLength(3);
+  });
+
+  test('the node group, every field', () => {
+    const annotation = (alert: string) => ({
+      description: `${alert} (Azure recommended node-level rule for contosofin-aks). What it means and what to do: https://aka.ms/aks-alerts/node-level-recommended-alerts`,
+    });
+    const node = RECOMMENDED_PROMETHEUS_RULE_GROUPS.find((g) => g.level === 'node')!;
+    expect(resource(json, 'azurerm_monitor_alert_prometheus_rule_group', 'prometheus_rule_group_node')).toEqual({
+      name: 'KubernetesAlert-RecommendedMetricAlertscontosofin-aks-Node-level',
+      resource_group_name: 'contosofin-rg',
+      location: '${data.azurerm_monitor_workspace.prometheus_workspace.location}',
+      description: 'Kubernetes Alert RuleGroup-RecommendedMetricAlerts - 0.1',
+      cluster_name: 'contosofin-aks',
+      scopes: [WORKSPACE_ID, AKS_ID],
+      interval: 'PT1M',
+      rule_group_enabled: true,
+      rule: [
+        {
+          alert: 'KubeNodeUnreachable',
+          expression: node.rules[0].expression,
+          for: 'PT15M',
+          severity: 3,
+          enabled: true,
+          labels: { severity: 'warning' },
+          annotations: annotation('KubeNodeUnreachable'),
+          alert_resolution: { auto_resolved: true, time_to_resolve: 'PT10M' },
+          action: ACTION,
+        },
+        {
+          alert: 'KubeNodeReadinessFlapping',
+          expression: 'sum(changes(kube_node_status_condition{status="true",condition="Ready"}[15m])) by (cluster, node) > 2',
+          for: 'PT15M',
+          severity: 3,
+          enabled: true,
+          labels: { severity: 'warning' },
+          annotations: annotation('KubeNodeReadinessFlapping'),
+          alert_resolution: { auto_resolved: true, time_to_resolve: 'PT10M' },
+          action: ACTION,
+        },
+        {
+          alert: 'KubeNodeDiskUsageHigh',
+          expression: '100 - ((node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}) * 100) > 80',
+          for: 'PT15M',
+          severity: 3,
+          enabled: true,
+          labels: { severity: 'warning' },
+          annotations: annotation('KubeNodeDiskUsageHigh'),
+          alert_resolution: { auto_resolved: true, time_to_resolve: 'PT10M' },
+          action: ACTION,
+        },
+      ],
+    });
+  });
+
+  test('every rule of every group carries the data file\'s values, enabled and wired to the action group', () => {
+    for (const g of RECOMMENDED_PROMETHEUS_RULE_GROUPS) {
+      const synthesized = groups[`prometheus_rule_group_${g.level}`];
+      expect(synthesized.rule).toHaveLength(g.rules.length);
+      synthesized.rule.forEach((r: any, i: number) => {
+        const source = g.rules[i];
+        expect(r).toEqual({
+          alert: source.alert,
+          expression: source.expression,
+          for: source.for,
+          severity: source.severity,
+          enabled: true,
+          labels: source.labels,
+          annotations: { description: expect.stringContaining(g.docsUrl) },
+          alert_resolution: {
+            auto_resolved: source.resolveConfiguration.autoResolved,
+            time_to_resolve: source.resolveConfiguration.timeToResolve,
+          },
+          action: ACTION,
+        });
+        // azurerm's CustomizeDiff: exactly one of alert and record.
+        expect(r.record).toBeUndefined();
+      });
+      expect(synthesized).toMatchObject({
+        rule_group_enabled: true,
+        interval: g.interval,
+        scopes: [WORKSPACE_ID, AKS_ID],
+        cluster_name: 'contosofin-aks',
+      });
+    }
+  });
+
+  test('the workspace is looked up by the name and resource group of its id', () => {
+    expect(data(json, 'azurerm_monitor_workspace', 'prometheus_workspace')).toEqual({ name: 'ops-amw', resource_group_name: 'ops-rg' });
+  });
+});
+
+describe('chosen levels', () => {
+  test('only the listed groups, nothing else changes', () => {
+    const { json } = synthDoc(
+      withCluster(alertingDoc(), (c) => {
+        c.alerts.prometheus.ruleGroups = ['pod'];
+      }),
+    );
+    expect(Object.keys(json.resource.azurerm_monitor_alert_prometheus_rule_group)).toEqual(['prometheus_rule_group_pod']);
+    expect(json.resource.azurerm_monitor_alert_prometheus_rule_group.prometheus_rule_group_pod.rule).toHaveLength(16);
+  });
+
+  test('no prometheus section: no rule group and no workspace lookup', () => {
+    const { json } = synthDoc(
+      withCluster(alertingDoc(), (c) => {
+        delete c.alerts.prometheus;
+      }),
+    );
+    expect(json.resource.azurerm_monitor_alert_prometheus_rule_group).toBeUndefined();
+    expect(json.data.azurerm_monitor_workspace).toBeUndefined();
+  });
+});
+
+test('helpers and resource providers', () => {
+  expect(recommendedRuleGroupName('aks1', RECOMMENDED_PROMETHEUS_RULE_GROUPS[2])).toBe('KubernetesAlert-RecommendedMetricAlertsaks1-Pod-level');
+  // azurerm v4.55.0 internal/resourceproviders/required.go spells it so (All()).
+  expect(RecommendedPrometheusRuleGroups.RESOURCE_PROVIDERS).toEqual(['Microsoft.AlertsManagement']);
+});

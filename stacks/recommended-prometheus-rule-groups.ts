@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import type { DataAzurermMonitorWorkspace } from './terraform-classes';
+import { MonitorAlertPrometheusRuleGroup } from './terraform-classes';
+import {
+  RECOMMENDED_PROMETHEUS_RULE_GROUPS,
+  RECOMMENDED_RULE_GROUP_DESCRIPTION,
+  RECOMMENDED_RULE_GROUP_PREFIX,
+  type RecommendedPrometheusRuleGroup,
+  type RuleGroupLevel,
+} from './recommended-prometheus-alerts';
+
+export interface RecommendedPrometheusRuleGroupsProps {
+  /** Which of Azure's three groups to create, in this order. */
+  readonly levels: readonly RuleGroupLevel[];
+  /** The Azure Monitor workspace lookup: the groups query it and live in its region. */
+  readonly workspace: DataAzurermMonitorWorkspace;
+  /** Resource id of the cluster: the groups apply to its series only. */
+  readonly clusterId: string;
+  /** The cluster's name in Azure (`$PREFIX-aks`): the `cluster` label the rules are limited to. */
+  readonly aksName: string;
+  /** Resource group the groups are created in (the cluster's). */
+  readonly resourceGroupName: string;
+  /** Action group every rule notifies. */
+  readonly actionGroupId: string;
+}
+
+/** Azure's name for the group: `KubernetesAlert-RecommendedMetricAlerts<cluster>-<Level>-level`. */
+export function recommendedRuleGroupName(aksName: string, group: RecommendedPrometheusRuleGroup): string {
+  return `${RECOMMENDED_RULE_GROUP_PREFIX}${aksName}-${group.nameSuffix}`;
+}
+
+/**
+ * Azure's recommended Prometheus alert rules (Azure Monitor managed Prometheus), one rule group
+ * per chosen level, scoped to the workspace and the cluster, every rule enabled and notifying the
+ * action group. Runbook: "create items like notifications/alerts when key criteria is exceeded".
+ *
+ * Names match the ones Azure's portal and ARM template give the groups, so groups created
+ * there before can be imported (`terraform import`) instead of duplicated.
+ */
+export class RecommendedPrometheusRuleGroups extends Construct {
+  /** ARM resource providers this construct's resources need registered (as ARM spells them). */
+  public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.AlertsManagement'];
+  /** One group per level, in `levels` order. */
+  public readonly groups: readonly MonitorAlertPrometheusRuleGroup[];
+
+  constructor(scope: Construct, id: string, props: RecommendedPrometheusRuleGroupsProps) {
+    super(scope, id);
+    this.groups = props.levels.map((level) => {
+      const group = RECOMMENDED_PROMETHEUS_RULE_GROUPS.find((g) => g.level === level);
+      if (!group) throw new Error(`RecommendedPrometheusRuleGroups: no recommended group "${level}"`);
+      const resource = new MonitorAlertPrometheusRuleGroup(this, level, {
+        name: recommendedRuleGroupName(props.aksName, group),
+        resourceGroupName: props.resourceGroupName,
+        location: props.workspace.location,
+        description: RECOMMENDED_RULE_GROUP_DESCRIPTION,
+        clusterName: props.aksName,
+        scopes: [props.workspace.id, props.clusterId],
+        interval: group.interval,
+        // azurerm sends false for an unset rule_group_enabled and rule.enabled (expand uses the
+        // zero value), which would create every rule switched off.
+        ruleGroupEnabled: true,
+        rule: group.rules.map((rule) => ({
+          alert: rule.alert,
+          expression: rule.expression,
+          for: rule.for,
+          severity: rule.severity,
+          enabled: true,
+          labels: { ...rule.labels },
+          annotations: {
+            description: `${rule.alert} (Azure recommended ${level}-level rule for ${props.aksName}). What it means and what to do: ${group.docsUrl}`,
+          },
+          alertResolution: {
+            autoResolved: rule.resolveConfiguration.autoResolved,
+            timeToResolve: rule.resolveConfiguration.timeToResolve,
+          },
+          action: [{ actionGroupId: props.actionGroupId }],
+        })),
+      });
+      resource.overrideLogicalId(`prometheus_rule_group_${level}`);
+      return resource;
+    });
+  }
+}
