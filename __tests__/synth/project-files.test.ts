@@ -1,6 +1,6 @@
 /** The CLI settings files and pins that a user's `npx cdktf …`, `npx cdk8s …` and `npm ci` rely on. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './run';
 
@@ -36,4 +36,20 @@ test('CI runs the README test command after a clean install', () => {
   expect(ci).toMatch(/^npm ci\b/m);
   expect(ci).toMatch(/^npm test$/m);
   expect(read('README.md')).toContain('```sh\nnpm ci && npm run synth\nnpm test\n```');
+});
+
+test('every *.spec.ts is run: its folder has an <area>.test.ts beside it that loads the folder', () => {
+  const specs = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? specs(join(dir, e.name)) : e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+    );
+  const folders = [...new Set(specs('__tests__').map((f) => dirname(f)))];
+  expect(folders.length).toBeGreaterThan(0);
+  for (const folder of folders) {
+    const aggregator = `${folder}.test.ts`;
+    expect({ folder, loads: existsSync(join(ROOT, aggregator)) && /loadSpecs\(join\(__dirname, '[^']+'\)\)/.test(read(aggregator)) }).toEqual({
+      folder,
+      loads: true,
+    });
+  }
 });
