@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from './config/load';
+import { policyWarnings } from './config/policy-warnings';
 import { processIo, type Io } from './lib/io';
 import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
 import { staleClusterDirs } from './lib/stale';
@@ -77,6 +78,8 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
     }
     throw e;
   }
+  // Allow-list entries that relied on upstream's partial-segment prefixes: a warning, not an error.
+  for (const warning of policyWarnings(config)) io.err(`warning: ${warning}`);
 
   // 2. Build every output in staging directories. cdktf and cdk8s load only here, so `verify`
   //    and a config error never pay for them.
