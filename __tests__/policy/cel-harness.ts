@@ -127,8 +127,29 @@ function celJsEngine(): CelEngine {
   };
 }
 
-function bufbuildEngine(): CelEngine {
+/** A function call as @bufbuild/cel dispatches it (operators included): name, target, arguments. */
+export type CallObserver = (name: string, target: unknown, args: readonly unknown[]) => void;
+
+/** @bufbuild/cel; `observe` sees every function and operator call (for cost measurements). */
+export function bufbuildEngine(observe?: CallObserver): CelEngine {
   const env = celEnv({ funcs: bufStrings });
+  if (observe) {
+    // Wrap the resolver's groups: the planner looks a group up once and calls it per evaluation.
+    const resolver = env.funcs as unknown as { find(name: string): any };
+    const find = resolver.find.bind(resolver);
+    resolver.find = (name: string) => {
+      const group = find(name);
+      if (!group) return group;
+      return {
+        name: group.name,
+        [Symbol.iterator]: () => group[Symbol.iterator](),
+        call(id: number, target: unknown, args: unknown[]) {
+          observe(name, target, args);
+          return group.call(id, target, args);
+        },
+      };
+    };
+  }
   return {
     name: '@bufbuild/cel',
     program: memo((expression) => {
