@@ -40,8 +40,13 @@ const policyOf = (repos: readonly string[], more: Partial<PolicyConfig> = {}): P
   enforcement: 'deny',
   ...more,
 });
-const constraintFor = (repos: readonly string[], enforcement: PolicyEnforcement = 'deny') =>
-  new AllowedReposConstraintChart(app(), 'c', { policy: policyOf(repos, { enforcement }) }).toJson()[0];
+const constraints = new Map<string, any>();
+/** The synthesized constraint for an allow-list (cached: synthesis dominates the run time). */
+const constraintFor = (repos: readonly string[], enforcement: PolicyEnforcement = 'deny') => {
+  const key = JSON.stringify([repos, enforcement]);
+  if (!constraints.has(key)) constraints.set(key, new AllowedReposConstraintChart(app(), 'c', { policy: policyOf(repos, { enforcement }) }).toJson()[0]);
+  return constraints.get(key);
+};
 const vapFor = (repos: readonly string[], enforcement: PolicyEnforcement = 'deny') =>
   new AllowedReposVapChart(app(), 'vap', { policy: policyOf(repos, { engine: 'vap', enforcement }) }).toJson();
 
