@@ -120,6 +120,7 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   }
   const names = config.clusters.map((c) => c.name);
   const fromConfig = `${names.length} cluster(s) from ${configPath} (${names.join(', ')})`;
+  // Valid, but probably not what was meant (config/cross-field.ts crossFieldWarnings).
 
   for (const w of config.warnings) {
     io.err(`warning: ${configPath}: ${w.path}${w.line ? ` (line ${w.line})` : ''}: ${w.message}`);

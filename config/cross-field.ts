@@ -1,5 +1,6 @@
 import { AKS_LOG_CATEGORY_GROUPS, GUID, expandLogCategories, parseResourceId } from './rules';
 import { imageAllowed } from './image-rule';
+import { entryWarning } from './policy-warnings';
 import {
   DEFAULT_AUDIT_CATEGORIES,
   DEFAULT_AUDIT_DIAGNOSTIC_SETTING_NAME,
@@ -131,6 +132,13 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
       [['flowLogs', 'targetResourceId'], idGroup(flow?.targetResourceId)],
       [['flowLogs', 'trafficAnalytics', 'workspaceResourceId'], idGroup(asRecord(flow?.trafficAnalytics)?.workspaceResourceId)],
     ];
+    // Allow-list entries written for upstream's prefix match (policy-warnings.ts).
+    const repos = asRecord(c.policy)?.allowedRepos;
+    (Array.isArray(repos) ? repos : []).forEach((entry, j) => {
+      const why = typeof entry === 'string' ? entryWarning(entry) : undefined;
+      if (why) warnings.push({ path: ['clusters', i, 'policy', 'allowedRepos', j], message: `"${entry}" ${why}` });
+    });
+
     const first = new Map<string, { spelling: string; path: string }>();
     for (const [rest, group] of spellings) {
       if (typeof group !== 'string' || group === '') continue;

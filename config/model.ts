@@ -154,12 +154,19 @@ export interface AppGatewayConfig {
   readonly resourceGroup: string;
 }
 
+/** What a policy violation does (config `policy.enforcement`). */
+export type PolicyEnforcement = 'deny' | 'warn' | 'audit';
+
 export interface PolicyConfig {
   readonly engine: 'gatekeeper' | 'vap';
   readonly namespaces: readonly string[];
   /** The configured repos, plus the ACR login server when includeAcr applies. */
   readonly allowedRepos: readonly string[];
   readonly name: string;
+  /** Also match the Pod templates of workloads (Deployment, …, CronJob). */
+  readonly workloads: boolean;
+  /** deny: refuse; warn: admit with a warning; audit: admit and record only. */
+  readonly enforcement: PolicyEnforcement;
 }
 
 export interface SmokeTestConfig {
@@ -370,6 +377,8 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
           ? [...c.policy.allowedRepos, `${acr.loginServer}/`]
           : c.policy.allowedRepos,
       name: c.policy.name ?? 'allowed-repos',
+      workloads: c.policy.workloads ?? true,
+      enforcement: c.policy.enforcement ?? 'deny',
     },
     smokeTest: c.smokeTest && {
       namespace: c.smokeTest.namespace ?? 'default',

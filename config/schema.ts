@@ -433,6 +433,17 @@ export const PolicySchema = z.strictObject({
   allowedRepos: uniqueList(repoEntry, 'repo').min(1, 'must list at least one repo (an empty list admits nothing)'),
   /** Add the ACR's login server (`<acr>.azurecr.io/`) to allowedRepos. */
   includeAcr: z.boolean().optional(),
+  /**
+   * Also match the Pod templates of Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
+   * CronJobs and ReplicationControllers, so `kubectl apply` of a workload fails, not its Pods later.
+   */
+  workloads: z.boolean().optional(),
+  /** What a violation does: refuse it, warn the client, or only record it (audit). */
+  enforcement: z
+    .enum(['deny', 'warn', 'audit'], {
+      error: 'must be "deny" (refuse), "warn" (admit with a warning) or "audit" (admit and only record)',
+    })
+    .optional(),
   /** Name of the constraint (or VAP binding). */
   name: name(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 name (1-253 of a-z, 0-9, "-" and ".")', {
     min: 1,

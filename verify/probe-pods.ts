@@ -1,4 +1,4 @@
-import { imageAllowedBy } from '../config/image-rule';
+import { imageAllowedBy, isPinned } from '../config/image-rule';
 import type { KubeObject } from './kube-api';
 
 /**
@@ -20,19 +20,19 @@ export function deniedImage(allowedRepos: readonly string[]): string {
 }
 
 /**
- * An image the first allowed entry admits: `kevingbb/` → `kevingbb/aks-day2-probe:latest`;
- * a registry host (`myacr.azurecr.io`) → `myacr.azurecr.io/aks-day2-probe:latest`;
- * a repository (`kevingbb/khbobble`) → `kevingbb/khbobble:latest`; an entry already carrying a
- * tag or digest is used as it is.
+ * An image the first allowed entry admits (config/image-rule.ts): `kevingbb/` →
+ * `kevingbb/aks-day2-probe:latest`; an entry with a tag or digest (a pin, `localhost:5000`
+ * included) → the entry itself, the only image it admits; a registry host (`myacr.azurecr.io`)
+ * → `myacr.azurecr.io/aks-day2-probe:latest`; a repository (`kevingbb/khbobble`) →
+ * `kevingbb/khbobble:latest`.
  */
 export function allowedImage(allowedRepos: readonly string[]): string | undefined {
   const entry = allowedRepos.find((e) => e !== '');
   if (entry === undefined) return undefined;
   if (entry.endsWith('/')) return `${entry}${ALLOWED_PROBE_REPO}:latest`;
-  // A single segment with a dot or a port is a registry host: `myacr.azurecr.io`, `localhost:5000`.
-  if (!entry.includes('/') && /^([^:]*\.[^:]*|[^:]+:\d+|localhost)$/.test(entry)) return `${entry}/${ALLOWED_PROBE_REPO}:latest`;
-  const lastSegment = entry.slice(entry.lastIndexOf('/') + 1);
-  if (lastSegment.includes(':') || lastSegment.includes('@')) return entry;
+  if (isPinned(entry)) return entry;
+  // A single segment with a dot is a registry host: `myacr.azurecr.io`; so is `localhost`.
+  if (!entry.includes('/') && /^([^.]+\.[^.].*|localhost)$/.test(entry)) return `${entry}/${ALLOWED_PROBE_REPO}:latest`;
   return `${entry}:latest`;
 }
 

@@ -104,8 +104,16 @@ describe('defaults', () => {
       delete c.clusters[0].smokeTest.namespace;
     });
     expect(m.clusters[0].policy?.engine).toBe('gatekeeper');
+    expect(m.clusters[0].policy).toMatchObject({ workloads: true, enforcement: 'deny' });
     expect(m.clusters[0].smokeTest).toMatchObject({ namespace: 'default', image: DEFAULT_SMOKE_IMAGE, runAsUser: 100 });
     expect(DEFAULT_SMOKE_IMAGE).toMatch(/:\d+\.\d+\.\d+$/); // pinned, never :latest
+  });
+  test('policy workloads and enforcement as written', () => {
+    const m = modelOf((c) => {
+      c.clusters[0].policy.workloads = false;
+      c.clusters[0].policy.enforcement = 'audit';
+    });
+    expect(m.clusters[0].policy).toMatchObject({ workloads: false, enforcement: 'audit' });
   });
   test('state key prefix defaults and Entra ID auth is on', () => {
     expect(modelOf().state).toEqual({
@@ -134,6 +142,27 @@ describe('derived storage account names', () => {
     expect(deriveStorageAccountName(base, 'flw')).not.toBe(a);
     expect(deriveStorageAccountName({ ...base, resourceGroup: 'rg2' }, 'aud')).not.toBe(a);
     expect(deriveStorageAccountName({ ...base, aksName: 'y' }, 'aud')).not.toBe(a);
+  });
+  test('differ across cluster names, also when the 13-character prefix is the same or only "-" differs', () => {
+    // Two clusters in one resource group on one AKS name (a config copied and renamed) must not collide.
+    const a = deriveStorageAccountName(base, 'aud');
+    const sameStart = deriveStorageAccountName({ ...base, name: 'a-very-long-cluster-name-other' }, 'aud');
+    expect(sameStart.slice(0, 16)).toBe(a.slice(0, 16)); // same readable part...
+    expect(sameStart).not.toBe(a); // ...different hash
+    expect(deriveStorageAccountName({ ...base, name: 'prod-a' }, 'aud')).not.toBe(deriveStorageAccountName({ ...base, name: 'proda' }, 'aud'));
+  });
+  test("today's names, pinned: a refactor must never rename (and so replace) an account full of logs", () => {
+    // Computed outside the code: printf 'contosofin-rg|contosofin-aks|contosofin|aud' | sha256sum | cut -c1-8
+    const contosofin = { name: 'contosofin', resourceGroup: 'contosofin-rg', aksName: 'contosofin-aks', location: 'eastus' };
+    expect(deriveStorageAccountName(contosofin, 'aud')).toBe('contosofinaudda7cbc8d');
+    expect(deriveStorageAccountName(contosofin, 'flw')).toBe('contosofinflwff87eb22');
+    // Case of resource group and AKS name does not matter (Azure names are case-insensitive).
+    expect(deriveStorageAccountName({ ...contosofin, resourceGroup: 'Contosofin-RG', aksName: 'ContosoFin-AKS' }, 'aud')).toBe('contosofinaudda7cbc8d');
+    expect(deriveStorageAccountName(base, 'aud')).toBe('averylongclusaud80639862');
+    expect(deriveStorageAccountName(base, 'flw')).toBe('averylongclusflwe3198cda');
+    // The fixture's cluster gets exactly these (what the stack snapshots show).
+    const m = modelOf().clusters[0];
+    expect([m.auditLogs?.storageAccountName, m.flowLogs?.storageAccountName]).toEqual(['contosofinaudda7cbc8d', 'contosofinflwff87eb22']);
   });
   test('do not change when subscriptionId is added later (that would replace an account full of logs)', () => {
     expect(deriveStorageAccountName({ ...base, subscriptionId: '00000000-0000-0000-0000-000000000001' }, 'aud')).toBe(

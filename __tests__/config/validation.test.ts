@@ -357,6 +357,14 @@ describe('policy', () => {
   test('engine is gatekeeper or vap', () => {
     expectOne((c) => (c.clusters[0].policy.engine = 'opa'), 'clusters[0].policy.engine', /"gatekeeper" or "vap"/);
   });
+  test('enforcement is deny, warn or audit (not the engines\' own words)', () => {
+    for (const bad of ['dryrun', 'Deny', 'block']) {
+      expectOne((c) => (c.clusters[0].policy.enforcement = bad), 'clusters[0].policy.enforcement', /"deny" \(refuse\), "warn" .* or "audit"/);
+    }
+  });
+  test('workloads is a boolean', () => {
+    expectOne((c) => (c.clusters[0].policy.workloads = 'yes'), 'clusters[0].policy.workloads', /must be true or false/);
+  });
   test('includeAcr needs an acr', () => {
     expectOne(
       (c) => {

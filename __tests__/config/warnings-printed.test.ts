@@ -9,10 +9,11 @@ import { main } from '../../main';
 import { tempDir } from '../support/temp';
 import { exampleObject } from './helpers';
 
-test('synth prints a resource group spelled two ways, and writes the stacks anyway', async () => {
+test('synth prints a resource group spelled two ways and an allow-list entry written for prefix matching, and writes the stacks anyway', async () => {
   const dir = tempDir();
   const config = exampleObject();
   config.clusters[0].acr.resourceGroup = 'Contosofin-RG';
+  config.clusters[0].policy.allowedRepos = ['kevingbb/', 'nginx:1.2'];
   const path = join(dir, 'fleet.yaml');
   writeFileSync(path, stringify(config));
   const out: string[] = [];
@@ -22,9 +23,11 @@ test('synth prints a resource group spelled two ways, and writes the stacks anyw
     err: (l) => err.push(l),
   });
   expect(code).toBe(0);
+  const file = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   expect(err).toEqual([
+    expect.stringMatching(new RegExp(`^warning: ${file}: clusters\\[0\\]\\.policy\\.allowedRepos\\[1\\] \\(line \\d+\\): "nginx:1\\.2" pins the tag "1\\.2"`)),
     expect.stringMatching(
-      new RegExp(`^warning: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: clusters\\[0\\]\\.acr\\.resourceGroup \\(line \\d+\\): spells resource group "Contosofin-RG", which clusters\\[0\\]\\.resourceGroup spells "contosofin-rg"`),
+      new RegExp(`^warning: ${file}: clusters\\[0\\]\\.acr\\.resourceGroup \\(line \\d+\\): spells resource group "Contosofin-RG", which clusters\\[0\\]\\.resourceGroup spells "contosofin-rg"`),
     ),
   ]);
   expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contosofin', 'cdk.tf.json'))).toBe(true);

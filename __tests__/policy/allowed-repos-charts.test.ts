@@ -15,6 +15,8 @@ const policy: PolicyConfig = {
   namespaces: ['production', 'staging'],
   allowedRepos: ['kevingbb/', 'cr.l5d.io/linkerd/', 'gcr.io/linkerd-io/', 'contosofinacr.azurecr.io/'],
   name: 'allowed-repos',
+  workloads: true,
+  enforcement: 'deny',
 };
 
 const synth = <T extends { toJson(): any[] }>(make: (app: App) => T) => make(chartApp()).toJson();
@@ -57,7 +59,8 @@ describe('AllowedReposTemplateChart', () => {
   it('checks all three container lists', () => {
     const text = JSON.stringify(template.spec.targets[0].code[0].source);
     for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
-      expect(text).toContain(`variables.anyObject.spec.${list}`);
+      expect(text).toContain(`variables.podSpec.${list}`);
+      expect(text).toContain(`variables.oldPodSpec.${list}`);
     }
   });
 });
@@ -81,12 +84,31 @@ describe('AllowedReposConstraintChart', () => {
     });
   });
 
-  it('denies Pods in the configured namespaces', () => {
+  it('denies Pods and workloads in the configured namespaces', () => {
     expect(constraint.spec.enforcementAction).toBe('deny');
     expect(constraint.spec.match).toEqual({
-      kinds: [{ apiGroups: [''], kinds: ['Pod'] }],
+      kinds: [
+        { apiGroups: [''], kinds: ['Pod', 'ReplicationController'] },
+        { apiGroups: ['apps'], kinds: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'] },
+        { apiGroups: ['batch'], kinds: ['Job', 'CronJob'] },
+      ],
       namespaces: ['production', 'staging'],
     });
+  });
+
+  it('policy.workloads false: Pods only, as upstream', () => {
+    const [c] = new AllowedReposConstraintChart(chartApp(), 'pods', { policy: { ...policy, workloads: false } }).toJson();
+    expect(c.spec.match.kinds).toEqual([{ apiGroups: [''], kinds: ['Pod'] }]);
+  });
+
+  it.each([
+    ['deny', 'deny'],
+    ['warn', 'warn'],
+    ['audit', 'dryrun'],
+  ] as const)('policy.enforcement %s → enforcementAction %s', (enforcement, action) => {
+    const chart = new AllowedReposConstraintChart(chartApp(), 'e', { policy: { ...policy, enforcement } });
+    expect(chart.toJson()[0].spec.enforcementAction).toBe(action);
+    expect(chart.enforcementAction).toBe(action);
   });
 
   it('passes the allow-list, ACR login server included, as parameters.repos', () => {
@@ -109,19 +131,39 @@ describe('AllowedReposVapChart', () => {
     expect(binding.spec.policyName).toBe('allowed-repos');
   });
 
-  it('fails closed and matches Pods and kubectl debug on create and update', () => {
+  it('fails closed and matches Pods, kubectl debug and workloads on create and update, no status', () => {
     expect(vap.spec.failurePolicy).toBe('Fail');
     expect(vap.spec.paramKind).toBeUndefined();
+    const ops = ['CREATE', 'UPDATE'];
     expect(vap.spec.matchConstraints).toEqual({
       resourceRules: [
-        {
-          apiGroups: [''],
-          apiVersions: ['v1'],
-          operations: ['CREATE', 'UPDATE'],
-          resources: ['pods', 'pods/ephemeralcontainers'],
-        },
+        { apiGroups: [''], apiVersions: ['v1'], operations: ops, resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'] },
+        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ops, resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+        { apiGroups: ['batch'], apiVersions: ['v1'], operations: ops, resources: ['jobs', 'cronjobs'] },
       ],
     });
+    expect(JSON.stringify(vap.spec.matchConstraints)).not.toMatch(/status|scale|\*/);
+  });
+
+  it('policy.workloads false: Pods and kubectl debug only', () => {
+    const [p] = new AllowedReposVapChart(chartApp(), 'pods', { policy: { ...policy, engine: 'vap', workloads: false } }).toJson();
+    expect(p.spec.matchConstraints.resourceRules).toEqual([
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] },
+    ]);
+  });
+
+  it('every validation answers 403 Forbidden, like Gatekeeper', () => {
+    expect(vap.spec.validations.map((v: any) => v.reason)).toEqual(['Forbidden', 'Forbidden']);
+  });
+
+  it.each([
+    ['deny', ['Deny']],
+    ['warn', ['Warn']],
+    ['audit', ['Audit']],
+  ] as const)('policy.enforcement %s → validationActions %j (never Deny with Warn: the API server refuses it)', (enforcement, actions) => {
+    const [, b] = new AllowedReposVapChart(chartApp(), 'e', { policy: { ...policy, engine: 'vap', enforcement } }).toJson();
+    expect(b.spec.validationActions).toEqual(actions);
+    expect(b.spec.validationActions.includes('Deny') && b.spec.validationActions.includes('Warn')).toBe(false);
   });
 
   it('binds with Deny to the configured namespaces by name label', () => {

@@ -1,34 +1,65 @@
 /**
- * config/image-rule.ts predicts the CEL policy for config validation and verify. It must agree
- * with the policy's case table (which the CEL itself is evaluated against in
- * allowed-repos-cases.test.ts), so the TypeScript copy cannot drift from the policy.
+ * config/image-rule.ts predicts the CEL policy for config validation, verify and the synth
+ * warnings. It must agree with the engine-neutral image facts and with every admission case of
+ * the table (whose CEL results allowed-repos-cases.test.ts checks), so the TypeScript copy
+ * cannot drift from the policy.
  */
-import { POLICY_CASE_GROUPS } from '../../charts/policy/allowed-repos-cases';
-import { imageAllowed, imageAllowedBy } from '../../config/image-rule';
+import { IMAGE_FACT_GROUPS, POLICY_CASE_GROUPS, type ContainerSpec, type PodSpecInput } from '../../charts/policy/allowed-repos-cases';
+import { imageAllowed, imageAllowedBy, isPinned } from '../../config/image-rule';
 
-const rows = POLICY_CASE_GROUPS.flatMap((group) =>
-  group.cases
-    .filter((c) => group.namespaces.includes(c.pod.namespace))
-    .filter(() => (group.repos ?? []).some((r) => r !== ''))
-    .map((c) => [`${group.name}/${c.name}`, group.repos!, c] as const),
-);
-
-test('the table has cases to compare', () => {
-  expect(rows.length).toBeGreaterThan(15);
+describe('image facts', () => {
+  const rows = IMAGE_FACT_GROUPS.flatMap((g) => g.facts.map((f) => [g.name, f.image, f.why, g.repos, f.allowed] as const));
+  test.each(rows)('%s: %j (%s)', (_g, image, _why, repos, allowed) => {
+    expect(imageAllowed(image, repos)).toBe(allowed);
+  });
 });
 
-test.each(rows)('%s: one violation per container list with a disallowed image', (_name, repos, c) => {
-  const lists = [c.pod.containers, c.pod.initContainers ?? [], c.pod.ephemeralContainers ?? []];
-  const badLists = lists.filter((list) => list.some(([, image]) => image === undefined || !imageAllowed(image, repos)));
-  expect(badLists.length).toBe(c.violations);
+describe('admission cases: the TypeScript rule predicts every denial', () => {
+  const all = (s: PodSpecInput | undefined): readonly ContainerSpec[] => [...(s?.containers ?? []), ...(s?.initContainers ?? []), ...(s?.ephemeralContainers ?? [])];
+  const rows = POLICY_CASE_GROUPS.flatMap((group) =>
+    group.cases
+      .filter((c) => group.namespaces.includes(c.object.namespace))
+      .filter((c) => (group.workloads ?? true) || (c.object.kind ?? 'Pod') === 'Pod')
+      .filter((c) => ['CREATE', 'UPDATE', 'AUDIT'].includes(c.request?.operation ?? 'CREATE') && c.request?.subResource !== 'status')
+      .filter(() => (group.repos ?? []).some((r) => r !== ''))
+      .map((c) => [`${group.name}/${c.name}`, group.repos!, c] as const),
+  );
+
+  test('the table has cases to compare', () => {
+    expect(rows.length).toBeGreaterThan(30);
+  });
+
+  test.each(rows)('%s', (_name, repos, c) => {
+    // Only what the request introduces is judged: images not already in the old object.
+    const old = new Set(all(c.request?.oldSpec).map(([, image]) => image ?? ''));
+    const introduced = all(c.object.spec).filter(([, image]) => !old.has(image ?? ''));
+    const refused = introduced.filter(([, image]) => image === undefined || !imageAllowed(image, repos));
+    expect(refused.length > 0).toBe(c.denied);
+  });
 });
 
-test('the bypasses from issue 3 are closed', () => {
-  expect(imageAllowedBy('kevingbbevil/x', 'kevingbb')).toBe(false);
-  expect(imageAllowedBy('myacr.azurecr.io.evil.com/x', 'myacr.azurecr.io')).toBe(false);
-  expect(imageAllowedBy('kevingbb:5000/x', 'kevingbb')).toBe(false);
-  expect(imageAllowedBy('anything', '')).toBe(false);
-  expect(imageAllowedBy('kevingbb/khbobble', 'kevingbb')).toBe(true);
-  expect(imageAllowedBy(`kevingbb@sha256:${'a'.repeat(64)}`, 'kevingbb')).toBe(true);
-  expect(imageAllowedBy('kevingbb/x', 'kevingbb/')).toBe(true);
+describe('entry kinds', () => {
+  test.each([
+    ['kevingbb', false],
+    ['kevingbb/', false],
+    ['myacr.azurecr.io', false],
+    ['reg.io:5000/team', false],
+    ['reg.io:5000/', false],
+    ['localhost:5000', true],
+    ['docker.io/library/busybox:1.36', true],
+    ['nginx@sha256:ab', true],
+    ['reg.io:5000/nginx:1@sha256:ab', true],
+  ])('%s pinned: %s', (entry, pinned) => {
+    expect(isPinned(entry)).toBe(pinned);
+  });
+
+  test('the bypasses of upstream prefix matching stay closed', () => {
+    expect(imageAllowedBy('kevingbbevil/x', 'kevingbb')).toBe(false);
+    expect(imageAllowedBy('myacr.azurecr.io.evil.com/x', 'myacr.azurecr.io')).toBe(false);
+    expect(imageAllowedBy('kevingbb:5000/x', 'kevingbb')).toBe(false);
+    expect(imageAllowedBy('anything', '')).toBe(false);
+    expect(imageAllowedBy('kevingbb/khbobble', 'kevingbb')).toBe(true);
+    expect(imageAllowedBy(`kevingbb@sha256:${'a'.repeat(64)}`, 'kevingbb')).toBe(true);
+    expect(imageAllowedBy('kevingbb/x', 'kevingbb/')).toBe(true);
+  });
 });

@@ -24,10 +24,13 @@ describe('errorFromResponse', () => {
     expect(err.message).toBe('admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" has image "centos"');
   });
 
-  test('a ValidatingAdmissionPolicy denial (422 Invalid) is an admission denial', () => {
-    const err = fromStatus(shapes.vapDenialStatus('p', 'allowed-repos', 'b', 'no'));
+  test.each([
+    ['Forbidden', 403],
+    ['Invalid', 422],
+  ] as const)('a ValidatingAdmissionPolicy denial (%s, %d) is an admission denial, not RBAC or a bad request', (reason, code) => {
+    const err = fromStatus(shapes.vapDenialStatus('p', 'allowed-repos', 'b', 'no', reason));
     expect(err.kind).toBe('admission-denied');
-    expect(err.code).toBe(422);
+    expect(err.code).toBe(code);
     expect(err.message).toBe(`pods "p" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'b' denied request: no`);
   });
 

@@ -11,7 +11,9 @@ import { ALL_CHECKS } from '../../verify/checks';
 import { findPolicy, findSmoke, readManifestFiles } from '../../verify/manifests';
 import { runChecks, type CheckResult } from '../../verify/runner';
 import * as shapes from './fixtures/api-shapes';
-import { FIXTURE_CONFIG, FIXTURE_DIST } from './helpers/cli-process';
+import { FIXTURE_CONFIG, FIXTURE_DIST, distWithConfigMapSmoke } from './helpers/cli-process';
+import { policyWorksCheck } from '../../verify/checks/policy-works';
+import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
 import { CONTOSOFIN_POLICY, CONTOSOVAP_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
 import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
 
@@ -27,12 +29,23 @@ interface Run {
 
 async function run(
   behaviour: Behaviour,
-  opts: { cluster?: 'contosofin' | 'contosovap'; only?: CheckId[]; timeoutMs?: number; requestTimeoutMs?: number; unreachable?: boolean } = {},
+  opts: {
+    cluster?: 'contosofin' | 'contosovap';
+    only?: CheckId[];
+    timeoutMs?: number;
+    requestTimeoutMs?: number;
+    unreachable?: boolean;
+    /** Another dist/ root (e.g. with the ConfigMap smoke variant). */
+    dist?: string;
+    /** The config's policy.enforcement, as if the fixture said so. */
+    enforcement?: PolicyEnforcement;
+  } = {},
 ): Promise<Run> {
   const name = opts.cluster ?? 'contosofin';
-  const cluster = clusters.find((c) => c.name === name)!;
+  const configured = clusters.find((c) => c.name === name)!;
+  const cluster: ClusterConfig = opts.enforcement ? { ...configured, policy: { ...configured.policy!, enforcement: opts.enforcement } } : configured;
   const fake = new FakeCluster(behaviour, name === 'contosofin' ? CONTOSOFIN_POLICY : CONTOSOVAP_POLICY);
-  const dir = join(FIXTURE_DIST, name);
+  const dir = join(opts.dist ?? FIXTURE_DIST, name);
   const files = readManifestFiles(dir);
   const clock = new FakeClock();
   const progress: string[] = [];
@@ -94,7 +107,7 @@ describe('policy-installed', () => {
     const { byId, fake } = await run({ installed: 'gatekeeper' }, { only: ['policy-installed'] });
     expect(byId['policy-installed']).toMatchObject({
       status: 'passed',
-      expected: 'ConstraintTemplate k8sallowedrepos created; K8sAllowedRepos allowed-repos present, enforcementAction deny',
+      expected: 'ConstraintTemplate k8sallowedrepos created; K8sAllowedRepos allowed-repos present, enforcementAction deny (policy.enforcement deny)',
       got: 'template created; K8sAllowedRepos allowed-repos present, enforcementAction deny; audit: 0 existing violation(s)',
     });
     expect(fake.requests.map((r) => r.path)).toEqual([
@@ -114,10 +127,22 @@ describe('policy-installed', () => {
     expect(byId['policy-installed']).toMatchObject({ status: 'failed', got: 'ConstraintTemplate k8sallowedrepos not created (status.created: undefined)' });
   });
 
-  test('a constraint in dryrun refuses nothing: fails', async () => {
+  test('a constraint in dryrun refuses nothing: fails when the config says deny', async () => {
     const { byId } = await run({ installed: 'gatekeeper', enforcementAction: 'dryrun' }, { only: ['policy-installed'] });
     expect(byId['policy-installed'].status).toBe('failed');
-    expect(byId['policy-installed'].got).toMatch(/enforcementAction dryrun/);
+    expect(byId['policy-installed'].got).toMatch(/enforcementAction dryrun \(policy\.enforcement deny means deny: apply .*\/policy\/\)/);
+  });
+
+  test.each([
+    ['audit', 'dryrun', 'passed'],
+    ['audit', 'deny', 'failed'],
+    ['warn', 'warn', 'passed'],
+    ['warn', 'dryrun', 'failed'],
+    ['deny', 'warn', 'failed'],
+  ] as const)('config %s, constraint %s on the cluster: %s', async (enforcement, live, status) => {
+    const { byId } = await run({ installed: 'gatekeeper', enforcementAction: live }, { only: ['policy-installed'], enforcement });
+    expect(byId['policy-installed'].status).toBe(status);
+    expect(byId['policy-installed'].got).toContain(`enforcementAction ${live}`);
   });
 
   test('RBAC forbids reading templates: the 403 message, and the run goes on', async () => {
@@ -133,12 +158,25 @@ describe('policy-installed', () => {
     const { byId, fake } = await run({ installed: 'vap' }, { cluster: 'contosovap', only: ['policy-installed'] });
     expect(byId['policy-installed']).toMatchObject({
       status: 'passed',
-      got: 'policy allowed-repos and binding allowed-repos-production present, validationActions [Deny]',
+      expected: 'ValidatingAdmissionPolicy allowed-repos without type-check warnings; binding allowed-repos with validationActions [Deny] (policy.enforcement deny)',
+      got: 'policy allowed-repos and binding allowed-repos present, validationActions [Deny]',
     });
     expect(fake.requests.map((r) => r.path)).toEqual([
       '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/allowed-repos',
-      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/allowed-repos-production',
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/allowed-repos',
     ]);
+  });
+
+  test.each([
+    ['deny', ['Audit'], 'failed'],
+    ['deny', ['Deny', 'Audit'], 'failed'],
+    ['audit', ['Audit'], 'passed'],
+    ['audit', ['Deny'], 'failed'],
+    ['warn', ['Warn'], 'passed'],
+  ] as const)('VAP: config %s, binding %j on the cluster: %s', async (enforcement, live, status) => {
+    const { byId } = await run({ installed: 'vap', validationActions: live }, { cluster: 'contosovap', only: ['policy-installed'], enforcement });
+    expect(byId['policy-installed'].status).toBe(status);
+    if (status === 'failed') expect(byId['policy-installed'].got).toContain(`policy.enforcement ${enforcement} means`);
   });
 
   test('VAP with type-check warnings fails and quotes them', async () => {
@@ -165,7 +203,7 @@ describe('policy-works (server-side dry run)', () => {
       'centos refused by K8sAllowedRepos allowed-repos in production; kevingbb/aks-day2-probe:latest admitted there; centos admitted in default',
     );
     expect(r.details).toEqual([
-      'ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" has image "centos", which is not from an allowed repo (allowed: kevingbb/, cr.l5d.io/linkerd/)',
+      'ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: kevingbb/, cr.l5d.io/linkerd/)',
       'ok   production: kevingbb/aks-day2-probe:latest (allowed image) admitted',
       'ok   default: centos (outside the policy) admitted',
     ]);
@@ -182,14 +220,14 @@ describe('policy-works (server-side dry run)', () => {
     ]);
   });
 
-  test('VAP: 422 denial recognized by policy and binding name, in every policy namespace', async () => {
+  test('VAP: 403 denial recognized by policy and binding name, in every policy namespace', async () => {
     const { byId } = await run({ installed: 'vap' }, { cluster: 'contosovap', only: ['policy-works'] });
     const r = byId['policy-works'];
     expect(r.status).toBe('passed');
     expect(r.details).toEqual([
-      `ok   production: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos-production' denied request: container "probe" has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      `ok   production: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
       'ok   production: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
-      `ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos-production' denied request: container "probe" has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      `ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
       'ok   staging: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
       'ok   smoke: centos (outside the policy) admitted',
     ]);
@@ -208,6 +246,26 @@ describe('policy-works (server-side dry run)', () => {
     expect(r.status).toBe('failed');
     expect(r.details[0]).toMatch(/^FAIL production: centos: an admission webhook timed out: Internal error occurred: failed calling webhook "validation\.gatekeeper\.sh": .*context deadline exceeded$/);
     expect(r.details[1]).toMatch(/^FAIL production: kevingbb\/aks-day2-probe:latest \(allowed image\) expected admitted, got an admission webhook timed out/);
+  });
+
+  test.each(['gatekeeper', 'vap'] as const)('%s: a refusal by the policy that does not name the probed image fails (an empty allow-list refuses everything)', async (engine) => {
+    const cluster = engine === 'gatekeeper' ? 'contosofin' : 'contosovap';
+    const { byId } = await run({ installed: engine, admission: 'no-repos' }, { cluster, only: ['policy-works'] });
+    const r = byId['policy-works'];
+    expect(r.status).toBe('failed');
+    expect(r.details[0]).toMatch(/^FAIL production: centos refused by the policy, but the message does not name the image: .*no allowed image repos are configured/);
+    // The allowed image is refused too: the list is empty.
+    expect(r.details[1]).toMatch(/^FAIL production: \S+ \(allowed image\) expected admitted, got refused: .*no allowed image repos are configured/);
+  });
+
+  test('not applicable when policy.enforcement is warn or audit: nothing is refused, so there is nothing to probe', () => {
+    const cluster = clusters.find((c) => c.name === 'contosofin')!;
+    expect(policyWorksCheck.notApplicable(cluster)).toBeUndefined();
+    for (const enforcement of ['warn', 'audit'] as const) {
+      expect(policyWorksCheck.notApplicable({ ...cluster, policy: { ...cluster.policy!, enforcement } })).toMatch(
+        new RegExp(`^policy\\.enforcement is ${enforcement}: the policy refuses nothing`),
+      );
+    }
   });
 
   test('a refusal by something else (Pod Security) is not the policy working', async () => {
@@ -282,7 +340,7 @@ describe('smoke-job', () => {
   });
 
   test('a script ConfigMap is applied before the Job and deleted after it; others are left alone', async () => {
-    const { byId, fake } = await run({}, { cluster: 'contosovap', only: ['smoke-job'] });
+    const { byId, fake } = await run({}, { cluster: 'contosovap', only: ['smoke-job'], dist: distWithConfigMapSmoke('contosovap') });
     expect(byId['smoke-job'].status).toBe('passed');
     expect(byId['smoke-job'].details.at(-1)).toBe('cleanup: deleted Job smoke/aks-day2-smoke and 1 ConfigMap(s)');
     expect(fake.writes).toEqual([

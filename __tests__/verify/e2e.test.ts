@@ -14,8 +14,8 @@ import { parseAllDocuments } from 'yaml';
 import { renderCluster } from '../../charts/render';
 import { loadConfig } from '../../config/load';
 import { startFakeApiServer, type FakeApiServer } from './helpers/fake-api-server';
-import { CONTOSOVAP_POLICY, FakeCluster, type Behaviour, type PolicyUnderTest } from './helpers/fake-cluster';
-import { FAKE_TOKEN, FIXTURE_DIST, ROOT, runVerifyProcess, writeKubeconfig, type CliRun } from './helpers/cli-process';
+import { CONTOSOVAP_POLICY, FakeCluster, policyUnderTest, type Behaviour, type PolicyUnderTest } from './helpers/fake-cluster';
+import { FAKE_TOKEN, FIXTURE_DIST, ROOT, distWithConfigMapSmoke, runVerifyProcess, writeKubeconfig, type CliRun } from './helpers/cli-process';
 import { xmlProblem } from './helpers/xml-check';
 import { tempDir } from '../support/temp';
 
@@ -69,13 +69,7 @@ for (const [path, text] of renderCluster(example)) {
 const exampleJob = parseAllDocuments(readFileSync(join(exampleDist, example.name, 'smoke-test', 'smoke-test.yaml'), 'utf8'))
   .map((d) => d.toJS())
   .find((o) => o?.kind === 'Job');
-const EXAMPLE_POLICY: PolicyUnderTest = {
-  namespaces: example.policy!.namespaces,
-  repos: example.policy!.allowedRepos,
-  constraintName: example.policy!.name,
-  vapName: '',
-  vapBindingName: '',
-};
+const EXAMPLE_POLICY: PolicyUnderTest = policyUnderTest(join(exampleDist, example.name));
 
 beforeAll(async () => {
   // YAML errors quote the lines around the problem: here, the token.
@@ -104,7 +98,12 @@ beforeAll(async () => {
     ),
     scenario('refused', { token: FAKE_TOKEN }, ['--request-timeout', '2'], { closeFirst: true }),
     scenario('unauthorized', { token: 'the-token-the-server-wants' }, []),
-    scenario('vap', { token: FAKE_TOKEN, installed: 'vap' }, ['--timeout', '5'], { policy: CONTOSOVAP_POLICY, cluster: 'contosovap', aks: 'contosovap-aks' }),
+    scenario('vap', { token: FAKE_TOKEN, installed: 'vap' }, ['--timeout', '5'], {
+      policy: CONTOSOVAP_POLICY,
+      cluster: 'contosovap',
+      aks: 'contosovap-aks',
+      dist: distWithConfigMapSmoke('contosovap'),
+    }),
     runVerifyProcess(['--cluster', 'contosofin', '--dist', FIXTURE_DIST, '--junit', join(out, 'broken.xml')], { KUBECONFIG: brokenPath }),
   ]);
 }, 30_000);
@@ -144,7 +143,7 @@ describe('against a healthy cluster (Gatekeeper), with the manifests synthesized
       'POST /api/v1/namespaces/default/pods?dryRun=All',
     ]);
     expect(healthy.run.stdout).toContain(
-      '     ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" has image "centos"',
+      '     ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [allowed-repos] container "probe" (spec.containers) has image "centos"',
     );
   });
 
@@ -232,11 +231,11 @@ describe('when the API cannot be used', () => {
 });
 
 describe('against a cluster with a ValidatingAdmissionPolicy and a script ConfigMap', () => {
-  test('passes: 422 denials recognized, ConfigMap applied before the Job and deleted after', () => {
+  test('passes: 403 denials of the synthesized VAP recognized, ConfigMap applied before the Job and deleted after', () => {
     expect(vap.run.stderr).toBe('');
     expect(vap.run.code).toBe(0);
     expect(vap.run.stdout).toContain(
-      `     ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos-production' denied request:`,
+      `     ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos"`,
     );
     expect(vap.fake.writes.filter((w) => !w.includes('/pods'))).toEqual([
       'DELETE /apis/batch/v1/namespaces/smoke/jobs/aks-day2-smoke?propagationPolicy=Background',

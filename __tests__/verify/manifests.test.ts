@@ -1,14 +1,14 @@
 /**
- * verify reads object names from dist/<cluster>/. Against the hand-written fixtures (shapes of
- * what charts/ writes) and against what charts/render.ts actually synthesizes from the example
- * config, so a renamed object in the charts fails here rather than on a cluster.
+ * verify reads object names from dist/<cluster>/: what charts/render.ts synthesizes from the
+ * verify fixture config and from the example config (so a renamed object in the charts fails
+ * here rather than on a cluster), and folders written by hand for what the charts never write.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseConfig } from '../../config/load';
 import { renderCluster } from '../../charts/render';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles } from '../../verify/manifests';
-import { FIXTURE_DIST, ROOT } from './helpers/cli-process';
+import { FIXTURE_DIST, ROOT, distWithConfigMapSmoke } from './helpers/cli-process';
 import { tempDir } from '../support/temp';
 
 function writeTree(files: Record<string, string>): string {
@@ -47,11 +47,22 @@ describe('fixture manifests', () => {
     expect(smoke.file).toBe('smoke-test/smoke-test.yaml');
   });
 
-  test('VAP: the policy and the binding that points at it (names differ)', () => {
+  test('VAP: the policy and the binding that points at it', () => {
     const dir = join(FIXTURE_DIST, 'contosovap');
-    const files = readManifestFiles(dir);
-    expect(findPolicy(files, 'vap', dir)).toEqual({ engine: 'vap', policyName: 'allowed-repos', bindingName: 'allowed-repos-production' });
-    const smoke = findSmoke(files, dir);
+    expect(findPolicy(readManifestFiles(dir), 'vap', dir)).toEqual({ engine: 'vap', policyName: 'allowed-repos', bindingName: 'allowed-repos' });
+  });
+
+  test('VAP: the binding is found by the policy it names, not by its own name', () => {
+    const policy = 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: p}\n';
+    const binding = (name: string, policyName: string) =>
+      `---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: ${name}}\nspec: {policyName: ${policyName}}\n`;
+    const dir = writeTree({ 'p.yaml': policy + binding('other', 'q') + binding('p-production', 'p') });
+    expect(findPolicy(readManifestFiles(dir), 'vap', dir)).toEqual({ engine: 'vap', policyName: 'p', bindingName: 'p-production' });
+  });
+
+  test('smoke: a Job that mounts its script from a ConfigMap brings that ConfigMap, and only it', () => {
+    const dir = join(distWithConfigMapSmoke('contosovap'), 'contosovap');
+    const smoke = findSmoke(readManifestFiles(dir), dir);
     expect(smoke.configMaps.map((c) => c.metadata?.name)).toEqual(['aks-day2-smoke-script']);
   });
 

@@ -1,4 +1,5 @@
 import { imageAllowedBy as isAllowedBy } from '../../config/image-rule';
+import { IMAGE_FACT_GROUPS } from '../../charts/policy/allowed-repos-cases';
 import { allowedImage, deniedImage, FALLBACK_DENIED_IMAGE, probePod } from '../../verify/probe-pods';
 
 describe('the images the policy check submits', () => {
@@ -6,14 +7,26 @@ describe('the images the policy check submits', () => {
     [['kevingbb/'], 'kevingbb/aks-day2-probe:latest'],
     [['kevingbb'], 'kevingbb:latest'],
     [['contosofinacr.azurecr.io'], 'contosofinacr.azurecr.io/aks-day2-probe:latest'],
-    [['localhost:5000'], 'localhost:5000/aks-day2-probe:latest'],
+    [['localhost:5000'], 'localhost:5000'], // a pin (image localhost, tag 5000): the only image it admits
+    [['localhost:5000/'], 'localhost:5000/aks-day2-probe:latest'],
+    [['localhost'], 'localhost/aks-day2-probe:latest'],
     [['kevingbb/khbobble'], 'kevingbb/khbobble:latest'],
     [['nginx:1.27'], 'nginx:1.27'],
+    [['docker.io/library/busybox:1.36'], 'docker.io/library/busybox:1.36'],
     [['docker.io/library/nginx@sha256:abc'], 'docker.io/library/nginx@sha256:abc'],
     [['', 'cr.l5d.io/linkerd/'], 'cr.l5d.io/linkerd/aks-day2-probe:latest'],
   ])('allowed entry %j → %s, which the entry admits', (repos, image) => {
     expect(allowedImage(repos)).toBe(image);
     expect(repos.some((r) => isAllowedBy(image, r))).toBe(true);
+  });
+
+  test('whichever entry of the policy tables comes first, its probe image is admitted', () => {
+    for (const { repos } of IMAGE_FACT_GROUPS) {
+      for (const first of repos.filter((r) => r !== '')) {
+        const image = allowedImage([first, ...repos])!;
+        expect([image, isAllowedBy(image, first)]).toEqual([image, true]);
+      }
+    }
   });
 
   test('no usable entry, no allowed image', () => {

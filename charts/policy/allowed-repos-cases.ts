@@ -1,25 +1,156 @@
 /**
- * The allowed-registries policy's specification, as cases. One table feeds both the jest
- * suite (which evaluates the synthesized CEL as Gatekeeper and as a ValidatingAdmissionPolicy
- * would) and the gator suite under policy-tests/ (gator-suite.ts), so the two cannot drift.
+ * The allowed-registries policy's specification, as two tables:
+ *
+ *  - IMAGE_FACTS: engine-neutral facts, "under this allow-list, this image is admitted or not".
+ *    config/image-rule.ts (the TypeScript rule), the CEL under two CEL engines, and any other
+ *    rendering of the allow-list (an Azure Policy regex) must agree with every one.
+ *  - POLICY_CASE_GROUPS: what admission does with whole requests (Pods and workloads; create,
+ *    update, delete, connect; subresources; messages), run against the synthesized Gatekeeper
+ *    template + constraint and the VAP + binding, and rendered as the gator suite under
+ *    policy-tests/ (gator-suite.ts), so the two cannot drift.
+ *
  * Runbook: "kubectl run ... --image=centos -n production" and "--image=kevingbb/khbobble".
  */
 
-/** How the Pod reaches admission: `kubectl debug` updates the ephemeralcontainers subresource. */
-export interface PolicyCaseRequest {
-  readonly operation: 'CREATE' | 'UPDATE';
-  readonly subResource?: 'ephemeralcontainers';
+// ---- Image facts -----------------------------------------------------------------------------
+
+export interface ImageFact {
+  readonly image: string;
+  readonly allowed: boolean;
+  /** Why, in a few words. */
+  readonly why: string;
 }
+
+export interface ImageFactGroup {
+  /** File-name safe. */
+  readonly name: string;
+  readonly repos: readonly string[];
+  readonly facts: readonly ImageFact[];
+}
+
+export const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+export const OTHER_DIGEST = `sha256:${'fedcba9876543210'.repeat(4)}`;
+const LINKERD_PROXY = 'cr.l5d.io/linkerd/proxy:stable-2.14.10';
+const LINKERD_INIT = 'gcr.io/linkerd-io/proxy-init:v1.3.11';
+
+/** Entries of every kind: bare names, a registry host, prefixes ending in "/", pins. */
+export const PRODUCTION_REPOS = [
+  'kevingbb',
+  'myacr.azurecr.io',
+  'cr.l5d.io/linkerd/',
+  'gcr.io/linkerd-io/',
+  'docker.io/library/busybox:1.36',
+  `docker.io/library/alpine:3.20@${DIGEST}`,
+  `mcr.microsoft.com/azurelinux/base/core@${DIGEST}`,
+] as const;
+
+const allowed = (image: string, why: string): ImageFact => ({ image, allowed: true, why });
+const denied = (image: string, why: string): ImageFact => ({ image, allowed: false, why });
+
+export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
+  {
+    name: 'production',
+    repos: PRODUCTION_REPOS,
+    facts: [
+      allowed('kevingbb', 'equal to a bare entry'),
+      allowed('kevingbb/khbobble', 'below a bare entry'),
+      allowed('kevingbb/khbobble:v1', 'below a bare entry, with a tag'),
+      allowed('kevingbb:1.0', 'a tag continues a bare entry'),
+      allowed(`kevingbb@${DIGEST}`, 'a digest continues a bare entry'),
+      allowed(`kevingbb/khbobble@${DIGEST}`, 'a digest-pinned image below an entry'),
+      allowed(`kevingbb/khbobble:v1@${DIGEST}`, 'tag and digest below an entry'),
+      allowed('myacr.azurecr.io/tools/setup:2.0', 'below a registry host entry'),
+      allowed(LINKERD_PROXY, 'below an entry ending in "/"'),
+      allowed(LINKERD_INIT, 'below an entry ending in "/"'),
+      allowed('docker.io/library/busybox:1.36', 'exactly a pinned tag'),
+      allowed(`docker.io/library/alpine:3.20@${DIGEST}`, 'exactly a pinned tag and digest'),
+      allowed(`mcr.microsoft.com/azurelinux/base/core@${DIGEST}`, 'exactly a pinned digest'),
+      denied('centos', 'not on the list'),
+      denied('docker.io/library/nginx:1.27', 'not on the list'),
+      denied('kevingbbevil/x:1', 'upstream prefix matching let "kevingbb" admit "kevingbbevil/..."'),
+      denied('myacr.azurecr.io.evil.com/x:1', 'upstream let "myacr.azurecr.io" admit "myacr.azurecr.io.evil.com/..."'),
+      denied('kevingbb:5000/x:1', '"kevingbb:5000/x" is a registry host named kevingbb, not a kevingbb tag'),
+      denied(`kevingbbevil/khbobble@${DIGEST}`, 'a digest does not make an image from elsewhere allowed'),
+      denied('gcr.io/linkerd-io-evil/proxy:1', 'an entry ending in "/" admits what is below it, not its siblings'),
+      denied('docker.io/library/busybox:1.36-evil', 'a pinned tag does not admit a longer tag'),
+      denied('docker.io/library/busybox:1.36.1', 'a pinned tag does not admit a longer tag'),
+      denied(`docker.io/library/busybox:1.36@${DIGEST}`, 'a digest after a pinned tag: the runtime would pull the digest'),
+      denied('docker.io/library/busybox', 'the repository of a pinned tag is not pinned'),
+      denied('docker.io/library/busybox:latest', 'another tag of a pinned repository'),
+      denied('docker.io/library/busybox:1.36/x', 'nothing is below a pinned tag'),
+      denied('docker.io/library/alpine:3.20', 'a tag-and-digest pin needs the digest'),
+      denied(`docker.io/library/alpine:3.20@${OTHER_DIGEST}`, 'another digest than the pinned one'),
+      denied(`mcr.microsoft.com/azurelinux/base/core:3.0@${DIGEST}`, 'a tag added to a pinned digest is another string'),
+      denied(`mcr.microsoft.com/azurelinux/base/core@${OTHER_DIGEST}`, 'another digest than the pinned one'),
+      denied('docker.io/kevingbb/x', 'images are compared as written: no docker.io normalization'),
+      denied('KEVINGBB/x', 'case-sensitive'),
+      denied('', 'an empty image'),
+    ],
+  },
+  {
+    name: 'registry-ports',
+    repos: ['localhost:5000/', 'reg.example:5000', 'reg.example.com:443/team'],
+    facts: [
+      allowed('localhost:5000/app:1', 'a registry on a port, written host:port/'),
+      allowed('reg.example:5000', 'host:port without "/" is the image "reg.example" with tag 5000: exactly that'),
+      denied('reg.example:5000/app:1', 'so it is not a registry entry'),
+      allowed('reg.example.com:443/team/app:1', 'a port before a "/" is part of the host'),
+      allowed('reg.example.com:443/team:2', 'a tag continues a repository on a host with a port'),
+      denied('reg.example.com:443/teamevil/app', 'no partial segments after a port either'),
+      denied('localhost:5001/app', 'another port'),
+    ],
+  },
+  {
+    name: 'empty-entries',
+    repos: ['', 'kevingbb/'],
+    facts: [
+      allowed('kevingbb/app', 'the real entry still works'),
+      denied('centos', 'an empty entry is not a prefix of everything'),
+    ],
+  },
+];
+
+// ---- Admission cases -------------------------------------------------------------------------
 
 /** A container as a case writes it: name and image (undefined: a container without one). */
 export type ContainerSpec = readonly [name: string, image: string | undefined];
 
 export interface PodSpecInput {
-  readonly name: string;
-  readonly namespace: string;
   readonly containers: readonly ContainerSpec[];
   readonly initContainers?: readonly ContainerSpec[];
   readonly ephemeralContainers?: readonly ContainerSpec[];
+}
+
+/** Kinds the cases use: Pods and the workloads the policy matches (charts/policy/allowed-repos-cel.ts). */
+export type CaseKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  | 'ReplicationController';
+
+export interface ObjectInput {
+  /** @default Pod */
+  readonly kind?: CaseKind;
+  readonly name: string;
+  readonly namespace: string;
+  readonly spec: PodSpecInput;
+}
+
+/**
+ * How the object reaches the policy. AUDIT is no admission request at all: Gatekeeper's audit
+ * of an object in the cluster, or gator with a plain object (request.operation is empty and
+ * there is no oldObject). A ValidatingAdmissionPolicy never sees it.
+ */
+export interface PolicyCaseRequest {
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | 'AUDIT';
+  /** ephemeralcontainers: `kubectl debug`; status: a controller's status write; exec: `kubectl exec` (CONNECT). */
+  readonly subResource?: 'ephemeralcontainers' | 'status' | 'exec';
+  /** The Pod spec before the request (UPDATE, DELETE), same kind, name and namespace. */
+  readonly oldSpec?: PodSpecInput;
 }
 
 export interface PolicyCase {
@@ -27,13 +158,15 @@ export interface PolicyCase {
   readonly name: string;
   /** What the case shows, in one line. */
   readonly description: string;
-  readonly pod: PodSpecInput;
-  /** @default CREATE of the pods resource */
+  readonly object: ObjectInput;
+  /** @default CREATE of the object's resource */
   readonly request?: PolicyCaseRequest;
-  /** Exact number of violations (Gatekeeper) and, when > 0, a denial (VAP). */
-  readonly violations: number;
-  /** Literal fragments, each of which must occur in exactly one violation message. */
+  /** Whether admission refuses it (deny mode): one violation in Gatekeeper, a 403 from the VAP. */
+  readonly denied: boolean;
+  /** Literal fragments, each of which must occur in the violation's message. */
   readonly messages?: readonly string[];
+  /** Literal fragments that must not occur in it (images the request did not introduce). */
+  readonly notInMessage?: readonly string[];
 }
 
 export interface PolicyCaseGroup {
@@ -45,28 +178,21 @@ export interface PolicyCaseGroup {
   readonly namespaces: readonly string[];
   /** spec.parameters.repos; undefined renders a constraint without parameters. */
   readonly repos?: readonly string[];
+  /** policy.workloads @default true */
+  readonly workloads?: boolean;
   readonly cases: readonly PolicyCase[];
 }
 
-const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-const LINKERD_PROXY = 'cr.l5d.io/linkerd/proxy:stable-2.14.10';
-const LINKERD_INIT = 'gcr.io/linkerd-io/proxy-init:v1.3.11';
-const DEBUG: PolicyCaseRequest = { operation: 'UPDATE', subResource: 'ephemeralcontainers' };
+const DEBUG = (oldSpec: PodSpecInput): PolicyCaseRequest => ({ operation: 'UPDATE', subResource: 'ephemeralcontainers', oldSpec });
+const UPDATE = (oldSpec: PodSpecInput): PolicyCaseRequest => ({ operation: 'UPDATE', oldSpec });
 
-/** Entries of every shape: bare names, a registry host, prefixes ending in "/", a pinned tag. */
-const PRODUCTION_REPOS = [
-  'kevingbb',
-  'myacr.azurecr.io',
-  'cr.l5d.io/linkerd/',
-  'gcr.io/linkerd-io/',
-  'docker.io/library/busybox:1.36',
-] as const;
+const prod = (name: string, spec: PodSpecInput, kind: CaseKind = 'Pod'): ObjectInput => ({ kind, name, namespace: 'production', spec });
+const only = (...containers: ContainerSpec[]): PodSpecInput => ({ containers });
 
-const prod = (
-  name: string,
-  containers: readonly ContainerSpec[],
-  more: Omit<PodSpecInput, 'name' | 'namespace' | 'containers'> = {},
-): PodSpecInput => ({ name, namespace: 'production', containers, ...more });
+const GOOD = 'kevingbb/khbobble:v1';
+/** A Pod that predates the policy: it runs an image the list does not admit. */
+const OLD_BAD: PodSpecInput = { containers: [['app', 'centos']], initContainers: [['setup', 'alpine:3.20']] };
+const ALLOWED_TEXT = `(allowed: ${PRODUCTION_REPOS.join(', ')})`;
 
 export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
   {
@@ -79,169 +205,277 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       {
         name: 'container-allowed',
         description: 'an image below a bare entry ("kevingbb" admits "kevingbb/...")',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1']]),
-        violations: 0,
+        object: prod('app', only(['app', GOOD])),
+        denied: false,
       },
       {
         name: 'container-denied',
         description: 'an image from Docker Hub library is not on the list',
-        pod: prod('app', [['app', 'docker.io/library/nginx:1.27']]),
-        violations: 1,
-        messages: [
-          'container "app" has image "docker.io/library/nginx:1.27", which is not from an allowed repo (allowed: kevingbb, myacr.azurecr.io, cr.l5d.io/linkerd/, gcr.io/linkerd-io/, docker.io/library/busybox:1.36)',
-        ],
+        object: prod('app', only(['app', 'docker.io/library/nginx:1.27'])),
+        denied: true,
+        messages: [`container "app" (spec.containers) has image "docker.io/library/nginx:1.27", which is not from an allowed repo ${ALLOWED_TEXT}`],
       },
       {
         name: 'init-container-allowed',
         description: 'an init container from the registry host entry',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1']], { initContainers: [['setup', 'myacr.azurecr.io/tools/setup:2.0']] }),
-        violations: 0,
+        object: prod('app', { containers: [['app', GOOD]], initContainers: [['setup', 'myacr.azurecr.io/tools/setup:2.0']] }),
+        denied: false,
       },
       {
         name: 'init-container-denied',
         description: 'init containers are checked too',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1']], { initContainers: [['setup', 'quay.io/evil/setup:1']] }),
-        violations: 1,
-        messages: ['initContainer "setup" has image "quay.io/evil/setup:1"'],
+        object: prod('app', { containers: [['app', GOOD]], initContainers: [['setup', 'quay.io/evil/setup:1']] }),
+        denied: true,
+        messages: ['initContainer "setup" (spec.initContainers) has image "quay.io/evil/setup:1", which is not'],
       },
       {
         name: 'ephemeral-container-allowed',
         description: 'kubectl debug with the pinned busybox tag',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1']], {
-          ephemeralContainers: [['debugger', 'docker.io/library/busybox:1.36']],
-        }),
-        request: DEBUG,
-        violations: 0,
+        object: prod('app', { containers: [['app', GOOD]], ephemeralContainers: [['debugger', 'docker.io/library/busybox:1.36']] }),
+        request: DEBUG(only(['app', GOOD])),
+        denied: false,
       },
       {
         name: 'ephemeral-container-denied',
         description: 'kubectl debug with an image that is not on the list',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1']], {
-          ephemeralContainers: [['debugger', 'docker.io/library/busybox:latest']],
-        }),
-        request: DEBUG,
-        violations: 1,
-        messages: ['ephemeralContainer "debugger" has image "docker.io/library/busybox:latest"'],
+        object: prod('app', { containers: [['app', GOOD]], ephemeralContainers: [['debugger', 'docker.io/library/busybox:latest']] }),
+        request: DEBUG(only(['app', GOOD])),
+        denied: true,
+        messages: ['ephemeralContainer "debugger" (spec.ephemeralContainers) has image "docker.io/library/busybox:latest"'],
       },
       {
-        name: 'containers-and-init-containers-denied',
-        description: 'two bad lists are two violations',
-        pod: prod('app', [['app', 'centos']], { initContainers: [['setup', 'alpine:3.20']] }),
-        violations: 2,
-        messages: ['container "app" has image "centos"', 'initContainer "setup" has image "alpine:3.20"'],
-      },
-      {
-        name: 'all-three-lists-denied',
-        description: 'one violation per bad list',
-        pod: prod('app', [['app', 'centos']], {
-          initContainers: [['setup', 'alpine:3.20']],
-          ephemeralContainers: [['debugger', 'busybox']],
-        }),
-        request: DEBUG,
-        violations: 3,
+        name: 'two-lists-one-message',
+        description: 'one violation names the offending containers of both lists',
+        object: prod('app', { containers: [['app', 'centos']], initContainers: [['setup', 'alpine:3.20']] }),
+        denied: true,
         messages: [
-          'container "app" has image "centos"',
-          'initContainer "setup" has image "alpine:3.20"',
-          'ephemeralContainer "debugger" has image "busybox"',
+          `container "app" (spec.containers) has image "centos"; initContainer "setup" (spec.initContainers) has image "alpine:3.20", which are not from an allowed repo ${ALLOWED_TEXT}`,
         ],
       },
       {
-        name: 'two-bad-containers-one-line',
-        description: 'every offending container of a list is named, on one line',
-        pod: prod('app', [
-          ['web', 'evil.io/web:1'],
-          ['ok', 'kevingbb/khbobble:v1'],
-          ['worker', 'evil.io/worker:1'],
-        ]),
-        violations: 1,
-        messages: ['container "web" has image "evil.io/web:1"; container "worker" has image "evil.io/worker:1", which'],
-      },
-      {
-        name: 'bypass-name-prefix',
-        description: 'upstream prefix matching let "kevingbb" admit "kevingbbevil/..."',
-        pod: prod('app', [['app', 'kevingbbevil/x:1']]),
-        violations: 1,
-        messages: ['image "kevingbbevil/x:1"'],
-      },
-      {
-        name: 'bypass-registry-suffix',
-        description: 'upstream prefix matching let "myacr.azurecr.io" admit "myacr.azurecr.io.evil.com/..."',
-        pod: prod('app', [['app', 'myacr.azurecr.io.evil.com/x:1']]),
-        violations: 1,
-        messages: ['image "myacr.azurecr.io.evil.com/x:1"'],
-      },
-      {
-        name: 'bypass-registry-port',
-        description: '"kevingbb:5000/x" is a registry host named kevingbb, not a kevingbb tag',
-        pod: prod('app', [['app', 'kevingbb:5000/x:1']]),
-        violations: 1,
-        messages: ['image "kevingbb:5000/x:1"'],
-      },
-      {
-        name: 'bypass-tag-prefix',
-        description: 'a pinned tag entry does not admit a longer tag',
-        pod: prod('app', [['app', 'docker.io/library/busybox:1.36-evil']]),
-        violations: 1,
-        messages: ['image "docker.io/library/busybox:1.36-evil"'],
-      },
-      {
-        name: 'bypass-sibling-of-slash-entry',
-        description: 'an entry ending in "/" admits what is below it, not its siblings',
-        pod: prod('app', [['app', 'gcr.io/linkerd-io-evil/proxy:1']]),
-        violations: 1,
-        messages: ['image "gcr.io/linkerd-io-evil/proxy:1"'],
-      },
-      {
-        name: 'image-equal-to-entry',
-        description: 'an image equal to a bare entry',
-        pod: prod('app', [['app', 'kevingbb']]),
-        violations: 0,
-      },
-      {
-        name: 'tag-on-bare-entry',
-        description: 'a tag continues a bare entry',
-        pod: prod('app', [['app', 'kevingbb:1.0']]),
-        violations: 0,
-      },
-      {
-        name: 'digest-pinned-allowed',
-        description: 'a digest-pinned image below an entry',
-        pod: prod('app', [['app', `kevingbb/khbobble@${DIGEST}`]]),
-        violations: 0,
-      },
-      {
-        name: 'digest-after-pinned-tag-allowed',
-        description: 'a digest continues a pinned-tag entry',
-        pod: prod('app', [['app', `docker.io/library/busybox:1.36@${DIGEST}`]]),
-        violations: 0,
-      },
-      {
-        name: 'digest-pinned-denied',
-        description: 'a digest does not make an image from elsewhere allowed',
-        pod: prod('app', [['app', `kevingbbevil/khbobble@${DIGEST}`]]),
-        violations: 1,
-        messages: [`image "kevingbbevil/khbobble@${DIGEST}"`],
+        name: 'all-three-lists-one-message',
+        description: 'audit of a running Pod: one violation names every offending container of all three lists',
+        request: { operation: 'AUDIT' },
+        object: prod('app', {
+          containers: [['web', 'evil.io/web:1'], ['ok', GOOD], ['worker', 'evil.io/worker:1']],
+          initContainers: [['setup', 'alpine:3.20']],
+          ephemeralContainers: [['debugger', 'busybox']],
+        }),
+        denied: true,
+        messages: [
+          'container "web" (spec.containers) has image "evil.io/web:1"; container "worker" (spec.containers) has image "evil.io/worker:1"; ' +
+            'initContainer "setup" (spec.initContainers) has image "alpine:3.20"; ephemeralContainer "debugger" (spec.ephemeralContainers) has image "busybox", ' +
+            `which are not from an allowed repo ${ALLOWED_TEXT}`,
+        ],
+        notInMessage: [`image "${GOOD}"`],
       },
       {
         name: 'linkerd-sidecar-allowed',
         description: 'a Linkerd-injected Pod when the mesh registries are listed',
-        pod: prod('app', [['app', 'kevingbb/khbobble:v1'], ['linkerd-proxy', LINKERD_PROXY]], {
-          initContainers: [['linkerd-init', LINKERD_INIT]],
-        }),
-        violations: 0,
+        object: prod('app', { containers: [['app', GOOD], ['linkerd-proxy', LINKERD_PROXY]], initContainers: [['linkerd-init', LINKERD_INIT]] }),
+        denied: false,
       },
       {
         name: 'container-without-image',
         description: 'a container without an image fails closed',
-        pod: prod('app', [['app', undefined]]),
-        violations: 1,
-        messages: ['container "app" has image "(no image)"'],
+        object: prod('app', only(['app', undefined])),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "(no image)"'],
+      },
+      {
+        name: 'image-with-line-feed',
+        description: 'a line feed in an image name would split the message: it is replaced',
+        object: prod('app', only(['app', 'evil.io/x\ny:1'])),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "(an image name with a line break)"'],
+      },
+      {
+        name: 'image-with-carriage-return',
+        description: 'a carriage return too (the API server only refuses messages with "\\n")',
+        object: prod('app', only(['app', 'evil.io/x\ry:1'])),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "(an image name with a line break)"'],
+      },
+      {
+        name: 'container-name-with-carriage-return',
+        description: 'and in a container name',
+        object: prod('app', only(['a\rb', 'centos'])),
+        denied: true,
+        messages: ['container "(a name with a line break)" (spec.containers) has image "centos"'],
+      },
+      {
+        name: 'audit-old-pod-reported',
+        description: 'audit (and Gatekeeper dryrun) reports a running Pod that predates the policy, every image',
+        request: { operation: 'AUDIT' },
+        object: prod('old', OLD_BAD),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "centos"; initContainer "setup" (spec.initContainers) has image "alpine:3.20", which are not'],
       },
       {
         name: 'other-namespace-not-checked',
         description: 'the constraint matches only its namespaces',
-        pod: { name: 'app', namespace: 'dev', containers: [['app', 'centos']] },
-        violations: 0,
+        object: { name: 'app', namespace: 'dev', spec: only(['app', 'centos']) },
+        denied: false,
+      },
+
+      // UPDATE: only what the update introduces is judged.
+      {
+        name: 'update-label-on-old-pod-allowed',
+        description: 'a label or finalizer change on a Pod that predates the policy (the Job controller removing its finalizer)',
+        object: prod('old', OLD_BAD),
+        request: UPDATE(OLD_BAD),
+        denied: false,
+      },
+      {
+        name: 'update-image-to-disallowed-denied',
+        description: 'changing an image to one the list does not admit',
+        object: prod('app', { containers: [['app', 'centos']], initContainers: [['setup', GOOD]] }),
+        request: UPDATE({ containers: [['app', GOOD]], initContainers: [['setup', GOOD]] }),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "centos", which is not'],
+      },
+      {
+        name: 'update-new-image-on-old-pod-denied',
+        description: 'on a Pod that predates the policy, only the new image is named',
+        object: prod('old', { containers: [['app', 'centos'], ['extra', 'quay.io/evil/x:1']], initContainers: OLD_BAD.initContainers }),
+        request: UPDATE(OLD_BAD),
+        denied: true,
+        messages: ['container "extra" (spec.containers) has image "quay.io/evil/x:1", which is not'],
+        notInMessage: ['image "centos"', 'image "alpine:3.20"'],
+      },
+      {
+        name: 'update-image-moved-between-lists-allowed',
+        description: 'an image present in any list of the old object is not judged again',
+        object: prod('old', { containers: [['app', 'alpine:3.20']], initContainers: [['setup', 'centos']] }),
+        request: UPDATE(OLD_BAD),
+        denied: false,
+      },
+      {
+        name: 'debug-old-pod-allowed-image',
+        description: 'kubectl debug on a Pod that predates the policy, with an allowed image',
+        object: prod('old', { ...OLD_BAD, ephemeralContainers: [['debugger', 'docker.io/library/busybox:1.36']] }),
+        request: DEBUG(OLD_BAD),
+        denied: false,
+      },
+      {
+        name: 'debug-old-pod-denied-image',
+        description: 'kubectl debug on a Pod that predates the policy, with an image the list does not admit',
+        object: prod('old', { ...OLD_BAD, ephemeralContainers: [['debugger', 'docker.io/library/busybox:latest']] }),
+        request: DEBUG(OLD_BAD),
+        denied: true,
+        messages: ['ephemeralContainer "debugger" (spec.ephemeralContainers) has image "docker.io/library/busybox:latest", which is not'],
+        notInMessage: ['image "centos"'],
+      },
+      {
+        name: 'status-update-old-pod-allowed',
+        description: "the kubelet's status write on a Pod that predates the policy (pods/status is not matched)",
+        object: prod('old', OLD_BAD),
+        request: { operation: 'UPDATE', subResource: 'status', oldSpec: OLD_BAD },
+        denied: false,
+      },
+      {
+        name: 'delete-old-pod-allowed',
+        description: 'deleting a Pod the list does not admit (Gatekeeper with enableDeleteOperations sends it)',
+        object: prod('old', OLD_BAD),
+        request: { operation: 'DELETE', oldSpec: OLD_BAD },
+        denied: false,
+      },
+      {
+        name: 'exec-old-pod-allowed',
+        description: 'kubectl exec into a Pod the list does not admit (CONNECT pods/exec)',
+        object: prod('old', OLD_BAD),
+        request: { operation: 'CONNECT', subResource: 'exec' },
+        denied: false,
+      },
+
+      // Workloads: the same rule on Pod templates, refused at `kubectl apply`.
+      {
+        name: 'deployment-allowed',
+        description: 'a Deployment whose template uses allowed images',
+        object: prod('web', { containers: [['web', GOOD], ['linkerd-proxy', LINKERD_PROXY]] }, 'Deployment'),
+        denied: false,
+      },
+      {
+        name: 'deployment-denied',
+        description: 'a Deployment is refused when it is applied, not its Pods later',
+        object: prod('web', { containers: [['web', 'centos']], initContainers: [['setup', GOOD]] }, 'Deployment'),
+        denied: true,
+        messages: ['container "web" (spec.template.spec.containers) has image "centos", which is not'],
+      },
+      ...(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'] as const).map(
+        (kind): PolicyCase => ({
+          name: `${kind.toLowerCase()}-denied`,
+          description: `a ${kind} with a disallowed init container`,
+          object: prod('w', { containers: [['app', GOOD]], initContainers: [['setup', 'quay.io/evil/setup:1']] }, kind),
+          denied: true,
+          messages: ['initContainer "setup" (spec.template.spec.initContainers) has image "quay.io/evil/setup:1", which is not'],
+        }),
+      ),
+      {
+        name: 'cronjob-denied',
+        description: "a CronJob's Pod template is two levels down",
+        object: prod('nightly', { containers: [['backup', 'centos']] }, 'CronJob'),
+        denied: true,
+        messages: ['container "backup" (spec.jobTemplate.spec.template.spec.containers) has image "centos", which is not'],
+      },
+      {
+        name: 'cronjob-allowed',
+        description: 'a CronJob with an allowed image',
+        object: prod('nightly', { containers: [['backup', 'myacr.azurecr.io/backup:1']] }, 'CronJob'),
+        denied: false,
+      },
+      {
+        name: 'deployment-without-image-denied',
+        description: 'a workload template may leave the image out (tools fill it later): fails closed',
+        object: prod('web', only(['web', undefined]), 'Deployment'),
+        denied: true,
+        messages: ['container "web" (spec.template.spec.containers) has image "(no image)"'],
+      },
+      {
+        name: 'scale-old-deployment-allowed',
+        description: 'scaling or relabelling a Deployment that predates the policy',
+        object: prod('old', OLD_BAD, 'Deployment'),
+        request: UPDATE(OLD_BAD),
+        denied: false,
+      },
+      {
+        name: 'rollout-old-deployment-denied',
+        description: 'a rollout to another disallowed image names that image only',
+        object: prod('old', { ...OLD_BAD, containers: [['app', 'centos:7']] }, 'Deployment'),
+        request: UPDATE(OLD_BAD),
+        denied: true,
+        messages: ['container "app" (spec.template.spec.containers) has image "centos:7", which is not'],
+        notInMessage: ['image "alpine:3.20"'],
+      },
+      {
+        name: 'deployment-status-update-allowed',
+        description: "the controller's status write on a Deployment that predates the policy (deployments/status is not matched)",
+        object: prod('old', OLD_BAD, 'Deployment'),
+        request: { operation: 'UPDATE', subResource: 'status', oldSpec: OLD_BAD },
+        denied: false,
+      },
+    ],
+  },
+  {
+    name: 'pods-only',
+    description: 'policy.workloads: false matches Pods only, as upstream',
+    constraintName: 'pods-only',
+    namespaces: ['production'],
+    repos: ['kevingbb'],
+    workloads: false,
+    cases: [
+      {
+        name: 'deployment-not-checked',
+        description: 'the Deployment is admitted; its Pods are refused later (FailedCreate on the ReplicaSet)',
+        object: prod('web', only(['web', 'centos']), 'Deployment'),
+        denied: false,
+      },
+      {
+        name: 'pod-denied',
+        description: 'Pods are still checked',
+        object: prod('web-7d4f8', only(['web', 'centos'])),
+        denied: true,
+        messages: ['container "web" (spec.containers) has image "centos", which is not from an allowed repo (allowed: kevingbb)'],
       },
     ],
   },
@@ -255,61 +489,69 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       {
         name: 'centos-in-production-denied',
         description: 'kubectl run centosprod --image=centos -n production',
-        pod: prod('centosprod', [['centosprod', 'centos']]),
-        violations: 1,
-        messages: ['container "centosprod" has image "centos", which is not from an allowed repo (allowed: kevingbb)'],
+        object: prod('centosprod', only(['centosprod', 'centos'])),
+        denied: true,
+        messages: ['container "centosprod" (spec.containers) has image "centos", which is not from an allowed repo (allowed: kevingbb)'],
       },
       {
         name: 'bobblehead-allowed',
         description: 'kubectl run bobblehead --image=kevingbb/khbobble -n production',
-        pod: prod('bobblehead', [['bobblehead', 'kevingbb/khbobble']]),
-        violations: 0,
+        object: prod('bobblehead', only(['bobblehead', 'kevingbb/khbobble'])),
+        denied: false,
       },
       {
         name: 'bobblehead-with-linkerd-sidecars-denied',
         description: 'production is Linkerd-injected: the sidecar images are not on the runbook list',
-        pod: prod('bobblehead', [['bobblehead', 'kevingbb/khbobble'], ['linkerd-proxy', LINKERD_PROXY]], {
-          initContainers: [['linkerd-init', LINKERD_INIT]],
-        }),
-        violations: 2,
-        messages: [`container "linkerd-proxy" has image "${LINKERD_PROXY}"`, `initContainer "linkerd-init" has image "${LINKERD_INIT}"`],
+        object: prod('bobblehead', { containers: [['bobblehead', 'kevingbb/khbobble'], ['linkerd-proxy', LINKERD_PROXY]], initContainers: [['linkerd-init', LINKERD_INIT]] }),
+        denied: true,
+        messages: [
+          `container "linkerd-proxy" (spec.containers) has image "${LINKERD_PROXY}"; initContainer "linkerd-init" (spec.initContainers) has image "${LINKERD_INIT}", which are not`,
+        ],
       },
       {
         name: 'centos-in-default-not-checked',
         description: 'kubectl run centosdefault --image=centos -n default',
-        pod: { name: 'centosdefault', namespace: 'default', containers: [['centosdefault', 'centos']] },
-        violations: 0,
+        object: { name: 'centosdefault', namespace: 'default', spec: only(['centosdefault', 'centos']) },
+        denied: false,
       },
     ],
   },
   {
     name: 'no-parameters',
-    description: 'A constraint without spec.parameters admits nothing',
+    description: 'A constraint without spec.parameters admits no new image',
     constraintName: 'no-parameters',
     namespaces: ['production'],
     cases: [
       {
         name: 'any-image-denied',
         description: 'even an image that a list would typically allow',
-        pod: prod('bobblehead', [['bobblehead', 'kevingbb/khbobble']]),
-        violations: 1,
+        object: prod('bobblehead', only(['bobblehead', 'kevingbb/khbobble'])),
+        denied: true,
         messages: ['no allowed image repos are configured'],
       },
     ],
   },
   {
     name: 'empty-repos',
-    description: 'An empty repos list admits nothing',
+    description: 'An empty repos list admits no new image',
     constraintName: 'empty-repos',
     namespaces: ['production'],
     repos: [],
     cases: [
       {
         name: 'any-image-denied',
-        description: 'every Pod is denied, with one message',
-        pod: prod('bobblehead', [['bobblehead', 'kevingbb/khbobble']], { initContainers: [['setup', 'centos']] }),
-        violations: 1,
+        description: 'every new Pod is denied, with one message',
+        object: prod('bobblehead', { containers: [['bobblehead', 'kevingbb/khbobble']], initContainers: [['setup', 'centos']] }),
+        denied: true,
         messages: ['no allowed image repos are configured'],
+        notInMessage: ['image "centos"'],
+      },
+      {
+        name: 'update-label-allowed',
+        description: 'an update that introduces no image still goes through',
+        object: prod('old', OLD_BAD),
+        request: UPDATE(OLD_BAD),
+        denied: false,
       },
     ],
   },
@@ -323,42 +565,114 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       {
         name: 'any-image-denied',
         description: 'upstream would admit every image here',
-        pod: prod('centosprod', [['centosprod', 'centos']]),
-        violations: 1,
+        object: prod('centosprod', only(['centosprod', 'centos'])),
+        denied: true,
         messages: ['no allowed image repos are configured'],
-      },
-    ],
-  },
-  {
-    name: 'empty-string-among-repos',
-    description: 'An empty-string entry next to real ones is ignored',
-    constraintName: 'empty-string-among-repos',
-    namespaces: ['production'],
-    repos: ['', 'kevingbb'],
-    cases: [
-      {
-        name: 'listed-image-allowed',
-        description: 'the real entry still works',
-        pod: prod('bobblehead', [['bobblehead', 'kevingbb/khbobble']]),
-        violations: 0,
-      },
-      {
-        name: 'other-image-denied',
-        description: 'the empty entry does not admit everything else',
-        pod: prod('centosprod', [['centosprod', 'centos']]),
-        violations: 1,
-        messages: ['container "centosprod" has image "centos", which is not from an allowed repo (allowed: kevingbb)'],
       },
     ],
   },
 ];
 
-/** The Pod object a case reviews, as a plain Kubernetes manifest. */
-export function podManifest(pod: PodSpecInput): Record<string, unknown> {
-  const list = (specs: readonly ContainerSpec[]) =>
-    specs.map(([name, image]) => (image === undefined ? { name } : { name, image }));
-  const spec: Record<string, unknown> = { containers: list(pod.containers) };
-  if (pod.initContainers) spec.initContainers = list(pod.initContainers);
-  if (pod.ephemeralContainers) spec.ephemeralContainers = list(pod.ephemeralContainers);
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.name, namespace: pod.namespace }, spec };
+// ---- Manifests --------------------------------------------------------------------------------
+
+/** apiVersion of each case kind. */
+export const CASE_KIND_API_VERSION: Readonly<Record<CaseKind, string>> = {
+  Pod: 'v1',
+  ReplicationController: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+};
+
+function podSpec(spec: PodSpecInput): Record<string, unknown> {
+  const list = (specs: readonly ContainerSpec[]) => specs.map(([name, image]) => (image === undefined ? { name } : { name, image }));
+  const out: Record<string, unknown> = { containers: list(spec.containers) };
+  if (spec.initContainers) out.initContainers = list(spec.initContainers);
+  if (spec.ephemeralContainers) out.ephemeralContainers = list(spec.ephemeralContainers);
+  return out;
+}
+
+/** The object a case reviews, as a plain Kubernetes manifest of its kind. */
+export function objectManifest(object: ObjectInput, spec: PodSpecInput = object.spec): Record<string, unknown> {
+  const kind = object.kind ?? 'Pod';
+  const labels = { app: object.name };
+  const template = { metadata: { labels }, spec: { ...podSpec(spec), restartPolicy: kind === 'Job' || kind === 'CronJob' ? 'Never' : undefined } };
+  if (template.spec.restartPolicy === undefined) delete template.spec.restartPolicy;
+  const selector = { matchLabels: labels };
+  const specByKind: Record<CaseKind, unknown> = {
+    Pod: podSpec(spec),
+    Deployment: { selector, template },
+    ReplicaSet: { selector, template },
+    StatefulSet: { selector, serviceName: object.name, template },
+    DaemonSet: { selector, template },
+    Job: { template },
+    CronJob: { schedule: '0 3 * * *', jobTemplate: { spec: { template } } },
+    ReplicationController: { selector: labels, template },
+  };
+  return {
+    apiVersion: CASE_KIND_API_VERSION[kind],
+    kind,
+    metadata: { name: object.name, namespace: object.namespace },
+    spec: specByKind[kind],
+  };
+}
+
+/** An admission request (or audit review) in the fields both engines read. */
+export interface CaseAdmission {
+  /** '' for AUDIT: no admission request. */
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | '';
+  readonly object: Record<string, unknown> | null;
+  readonly oldObject: Record<string, unknown> | null;
+  readonly subResource?: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
+  readonly resource: { readonly group: string; readonly version: string; readonly resource: string };
+}
+
+const RESOURCE_OF: Readonly<Record<CaseKind, string>> = {
+  Pod: 'pods',
+  ReplicationController: 'replicationcontrollers',
+  Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  CronJob: 'cronjobs',
+};
+
+/**
+ * The request a case stands for, as the API server builds it: DELETE carries only oldObject;
+ * CONNECT pods/exec carries PodExecOptions as its object and kind; a subresource write of
+ * ephemeralcontainers or status carries the whole object.
+ */
+export function caseAdmission(c: PolicyCase): CaseAdmission {
+  const kind = c.object.kind ?? 'Pod';
+  const [group, version] = CASE_KIND_API_VERSION[kind].includes('/') ? CASE_KIND_API_VERSION[kind].split('/') as [string, string] : ['', 'v1'];
+  const r = c.request ?? { operation: 'CREATE' };
+  const base = {
+    name: c.object.name,
+    namespace: c.object.namespace,
+    resource: { group, version, resource: RESOURCE_OF[kind] },
+    ...(r.subResource ? { subResource: r.subResource } : {}),
+  };
+  const oldObject = r.oldSpec ? objectManifest(c.object, r.oldSpec) : null;
+  switch (r.operation) {
+    case 'CONNECT':
+      return { ...base, operation: 'CONNECT', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, object: execOptionsManifest(), oldObject: null };
+    case 'DELETE':
+      return { ...base, operation: 'DELETE', kind: { group, version, kind }, object: null, oldObject: objectManifest(c.object) };
+    case 'AUDIT':
+      return { ...base, operation: '', kind: { group, version, kind }, object: objectManifest(c.object), oldObject: null };
+    default:
+      return { ...base, operation: r.operation, kind: { group, version, kind }, object: objectManifest(c.object), oldObject };
+  }
+}
+
+/** What a CONNECT to pods/exec carries as its object (core/v1 PodExecOptions). */
+export function execOptionsManifest(): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'PodExecOptions', command: ['sh'], container: 'app', stdin: true, stdout: true, tty: true };
 }

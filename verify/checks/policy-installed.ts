@@ -1,3 +1,4 @@
+import { GATEKEEPER_ENFORCEMENT_ACTION, VAP_VALIDATION_ACTIONS } from '../../charts/policy/enforcement';
 import type { Check, CheckContext, CheckOutcome } from '../check';
 import { KubeApiError, type KubeObject } from '../kube-api';
 import type { GatekeeperPolicyManifests, VapPolicyManifests } from '../manifests';
@@ -7,7 +8,11 @@ interface TemplateStatus {
   readonly byPod?: ReadonlyArray<{ readonly id?: string; readonly errors?: ReadonlyArray<{ readonly message?: string }> }>;
 }
 
-/** Runbook: "kubectl get constrainttemplate,k8sallowedrepos": the template took and the constraint exists. */
+/**
+ * Runbook: "kubectl get constrainttemplate,k8sallowedrepos": the template took and the constraint
+ * exists, enforcing as `policy.enforcement` says (deny, warn or audit): a constraint in dryrun
+ * fails when the config says deny, and one in deny fails when the config says audit.
+ */
 export const policyInstalledCheck: Check = {
   id: 'policy-installed',
   title: 'registry policy installed',
@@ -18,8 +23,10 @@ export const policyInstalledCheck: Check = {
   },
 };
 
-async function gatekeeper({ api, distDir }: CheckContext, p: GatekeeperPolicyManifests): Promise<CheckOutcome> {
-  const expected = `ConstraintTemplate ${p.templateName} created; ${p.constraintKind} ${p.constraintName} present, enforcementAction deny`;
+async function gatekeeper({ api, distDir, cluster }: CheckContext, p: GatekeeperPolicyManifests): Promise<CheckOutcome> {
+  const enforcement = cluster.policy!.enforcement;
+  const want = GATEKEEPER_ENFORCEMENT_ACTION[enforcement];
+  const expected = `ConstraintTemplate ${p.templateName} created; ${p.constraintKind} ${p.constraintName} present, enforcementAction ${want} (policy.enforcement ${enforcement})`;
   const template = await getOrUndefined(() =>
     api.getClusterObject({ group: 'templates.gatekeeper.sh', version: p.templateVersion, plural: 'constrainttemplates', name: p.templateName }),
   );
@@ -50,19 +57,23 @@ async function gatekeeper({ api, distDir }: CheckContext, p: GatekeeperPolicyMan
   if (!constraint) {
     return { passed: false, expected, got: `template created, but ${p.constraintKind} ${p.constraintName} not found (apply ${distDir}/policy/)` };
   }
-  // Gatekeeper's default action is deny; dryrun and warn only record, so nothing would be refused.
+  // Gatekeeper's default action is deny. dryrun and warn refuse nothing; deny where the config
+  // asks for a trial run refuses what the team meant only to watch. Either way: not as configured.
   const action = (constraint.spec as { enforcementAction?: string } | undefined)?.enforcementAction ?? 'deny';
   const violations = (constraint.status as { totalViolations?: number } | undefined)?.totalViolations;
   const audit = typeof violations === 'number' ? `; audit: ${violations} existing violation(s)` : '';
+  const mismatch = action === want ? '' : ` (policy.enforcement ${enforcement} means ${want}: apply ${distDir}/policy/)`;
   return {
-    passed: action === 'deny',
+    passed: action === want,
     expected,
-    got: `template created; ${p.constraintKind} ${p.constraintName} present, enforcementAction ${action}${audit}`,
+    got: `template created; ${p.constraintKind} ${p.constraintName} present, enforcementAction ${action}${mismatch}${audit}`,
   };
 }
 
-async function vap({ api, distDir }: CheckContext, p: VapPolicyManifests): Promise<CheckOutcome> {
-  const expected = `ValidatingAdmissionPolicy ${p.policyName} without type-check warnings; binding ${p.bindingName} with validationActions Deny`;
+async function vap({ api, distDir, cluster }: CheckContext, p: VapPolicyManifests): Promise<CheckOutcome> {
+  const enforcement = cluster.policy!.enforcement;
+  const want: readonly string[] = VAP_VALIDATION_ACTIONS[enforcement];
+  const expected = `ValidatingAdmissionPolicy ${p.policyName} without type-check warnings; binding ${p.bindingName} with validationActions [${want.join(', ')}] (policy.enforcement ${enforcement})`;
   const ref = (plural: string, name: string) => ({ group: 'admissionregistration.k8s.io', version: 'v1', plural, name });
   const policy = await getOrUndefined(() => api.getClusterObject(ref('validatingadmissionpolicies', p.policyName)));
   if (!policy) {
@@ -82,7 +93,11 @@ async function vap({ api, distDir }: CheckContext, p: VapPolicyManifests): Promi
   const actions = spec.validationActions ?? [];
   const problems = [
     spec.policyName !== p.policyName ? `binding points at policy "${spec.policyName ?? ''}"` : '',
-    actions.includes('Deny') ? '' : `binding validationActions [${actions.join(', ')}] (no Deny: nothing is refused)`,
+    sameSet(actions, want)
+      ? ''
+      : `binding validationActions [${actions.join(', ')}], but policy.enforcement ${enforcement} means [${want.join(', ')}]` +
+        (actions.includes('Deny') ? '' : ' (no Deny: nothing is refused)') +
+        ` (apply ${distDir}/policy/)`,
     warnings.length > 0 ? `type-check warnings: ${warnings.join('; ')}` : '',
   ].filter(Boolean);
   return {
@@ -90,6 +105,10 @@ async function vap({ api, distDir }: CheckContext, p: VapPolicyManifests): Promi
     expected,
     got: problems.length === 0 ? `policy ${p.policyName} and binding ${p.bindingName} present, validationActions [${actions.join(', ')}]` : problems.join('; '),
   };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 async function getOrUndefined(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {

@@ -20,7 +20,12 @@ interface Probe {
 export const policyWorksCheck: Check = {
   id: 'policy-works',
   title: 'registry policy refuses and admits (server-side dry run)',
-  notApplicable: (cluster) => (cluster.policy ? undefined : 'the cluster has no policy in the config'),
+  notApplicable: (cluster) =>
+    !cluster.policy
+      ? 'the cluster has no policy in the config'
+      : cluster.policy.enforcement !== 'deny'
+        ? `policy.enforcement is ${cluster.policy.enforcement}: the policy refuses nothing, so there is no refusal to probe (README: "Rolling out")`
+        : undefined,
   async run(ctx) {
     const config = ctx.cluster.policy!;
     const denied = deniedImage(config.allowedRepos);

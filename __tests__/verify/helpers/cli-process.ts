@@ -1,12 +1,37 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderManifests } from '../../../charts/render';
+import { loadConfig } from '../../../config/load';
+import { writeFiles } from '../../../lib/replace-dir';
 import { tempDir } from '../../support/temp';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 export const FIXTURE_CONFIG = join(FIXTURES, 'config.yaml');
-export const FIXTURE_DIST = join(FIXTURES, 'dist');
+
+/**
+ * dist/ for the fixture config, synthesized by charts/ (render.ts) into a temp folder when a
+ * test file loads: verify is tested against exactly what `npm run synth` ships, both engines.
+ */
+function renderFixtureDist(): string {
+  const dir = tempDir('aks-day2-verify-dist-');
+  for (const [cluster, files] of renderManifests(loadConfig(FIXTURE_CONFIG))) writeFiles(join(dir, cluster), files);
+  return dir;
+}
+export const FIXTURE_DIST = renderFixtureDist();
+
+/**
+ * A copy of FIXTURE_DIST whose `cluster` runs the smoke Job with its script in a ConfigMap
+ * (fixtures/smoke-configmap-variant.yaml): charts/ inlines the script, but verify also supports
+ * a Job that mounts one (applied before the Job, deleted after it). Hand-written on purpose.
+ */
+export function distWithConfigMapSmoke(cluster: string): string {
+  const dir = tempDir('aks-day2-verify-dist-cm-');
+  cpSync(FIXTURE_DIST, dir, { recursive: true });
+  copyFileSync(join(FIXTURES, 'smoke-configmap-variant.yaml'), join(dir, cluster, 'smoke-test', 'smoke-test.yaml'));
+  return dir;
+}
 
 /** A token nobody would type, to prove it never reaches any output. */
 export const FAKE_TOKEN = 'aks-day2-FAKE-TOKEN-c2VjcmV0LWRvLW5vdC1wcmludA';

@@ -1,4 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import * as shapes from '../fixtures/api-shapes';
+import { ENGINES, constraintMatchesObject, reviewGatekeeper, reviewVap, type AdmissionRequest, type Review } from '../../policy/cel-harness';
+import { FIXTURE_DIST } from './cli-process';
 
 /**
  * An emulated Kubernetes API server: routes the REST calls `verify` makes (method + path +
@@ -6,6 +11,8 @@ import * as shapes from '../fixtures/api-shapes';
  * with state where the checks depend on it (a Job that goes active → complete, objects that
  * exist until deleted). The same instance serves the in-memory KubeApi (checks tested in-process)
  * and the HTTP server (the real CLI and client-node tested end to end), and records every request.
+ * Pod admission runs the policy synthesized into dist/<cluster>/ through the policy tests' engine
+ * emulation (__tests__/policy/cel-harness.ts), so verify is tested against the shipped CEL.
  */
 
 export interface FakeRequest {
@@ -31,10 +38,18 @@ export interface Behaviour {
   readonly apiServerIps?: readonly string[];
   readonly installed?: 'gatekeeper' | 'vap' | 'nothing';
   readonly templateCreated?: boolean;
+  /** Overrides the applied constraint's spec.enforcementAction (someone edited it on the cluster). */
   readonly enforcementAction?: string;
+  /** Overrides the applied binding's spec.validationActions. */
+  readonly validationActions?: readonly string[];
   readonly vapWarnings?: ReadonlyArray<{ fieldRef: string; warning: string }>;
-  /** How Pod admission behaves for images the policy does not allow. */
-  readonly admission?: 'enforcing' | 'admit-all' | 'webhook-timeout' | 'pod-security';
+  /**
+   * How Pod admission behaves: the synthesized policy (enforcing, the default), nothing at all
+   * (admit-all: Gatekeeper's webhook down with failurePolicy Ignore), a webhook timeout, Pod
+   * Security refusing everything, or the policy with an empty allow-list (no-repos: its denial
+   * names no image).
+   */
+  readonly admission?: 'enforcing' | 'admit-all' | 'webhook-timeout' | 'pod-security' | 'no-repos';
   readonly job?: 'completes' | 'fails' | 'never';
   /** A Job of that name exists already (left from an earlier run). */
   readonly leftoverJob?: boolean;
@@ -49,30 +64,35 @@ export interface Behaviour {
   readonly echoCredentialInForbidden?: boolean;
 }
 
-/** What the emulated policy engine enforces (names as in fixtures/dist/). */
+/** The policy objects of one dist/<cluster>/ folder, as GitOps applied them. */
 export interface PolicyUnderTest {
-  readonly namespaces: readonly string[];
-  readonly repos: readonly string[];
-  readonly constraintName: string;
-  readonly vapName: string;
-  readonly vapBindingName: string;
+  readonly template?: any;
+  readonly constraint?: any;
+  readonly vap?: any;
+  readonly binding?: any;
 }
 
-export const CONTOSOFIN_POLICY: PolicyUnderTest = {
-  namespaces: ['production'],
-  repos: ['kevingbb/', 'cr.l5d.io/linkerd/'],
-  constraintName: 'allowed-repos',
-  vapName: 'allowed-repos',
-  vapBindingName: 'allowed-repos-production',
-};
+/** Read the policy objects of a synthesized cluster folder. */
+export function policyUnderTest(clusterDir: string): PolicyUnderTest {
+  const objects: any[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.yaml')) objects.push(...parseAllDocuments(readFileSync(join(d, e.name), 'utf8')).map((doc) => doc.toJS()));
+    }
+  };
+  walk(clusterDir);
+  const find = (kind: string) => objects.find((o) => o?.kind === kind);
+  return {
+    template: find('ConstraintTemplate'),
+    constraint: find('K8sAllowedRepos'),
+    vap: find('ValidatingAdmissionPolicy'),
+    binding: find('ValidatingAdmissionPolicyBinding'),
+  };
+}
 
-export const CONTOSOVAP_POLICY: PolicyUnderTest = {
-  namespaces: ['production', 'staging'],
-  repos: ['contosovapacr.azurecr.io'],
-  constraintName: 'allowed-repos',
-  vapName: 'allowed-repos',
-  vapBindingName: 'allowed-repos-production',
-};
+export const CONTOSOFIN_POLICY = policyUnderTest(join(FIXTURE_DIST, 'contosofin'));
+export const CONTOSOVAP_POLICY = policyUnderTest(join(FIXTURE_DIST, 'contosovap'));
 
 const json = (status: number, body: unknown): Reply => ({ status, json: body });
 
@@ -121,27 +141,28 @@ export class FakeCluster {
       return json(200, shapes.endpointSliceList(selected ? (b.apiServerIps ?? shapes.API_SERVER_IPS) : []));
     }
 
+    const p = this.policy;
     if (method === 'GET' && (m = path.match(/^\/apis\/templates\.gatekeeper\.sh\/v1\/constrainttemplates\/([^/]+)$/))) {
       if (b.installed !== 'gatekeeper') return json(404, shapes.noSuchResourceStatus);
-      return m[1] === 'k8sallowedrepos'
+      return m[1] === p.template?.metadata?.name
         ? json(200, shapes.constraintTemplate(m[1], b.templateCreated ?? true))
         : json(404, shapes.notFoundStatus('constrainttemplates', 'templates.gatekeeper.sh', m[1]));
     }
     if (method === 'GET' && (m = path.match(/^\/apis\/constraints\.gatekeeper\.sh\/v1beta1\/k8sallowedrepos\/([^/]+)$/))) {
       if (b.installed !== 'gatekeeper') return json(404, shapes.noSuchResourceStatus);
-      return m[1] === this.policy.constraintName
-        ? json(200, shapes.constraint('K8sAllowedRepos', m[1], this.policy.repos, b.enforcementAction))
+      return m[1] === p.constraint?.metadata?.name
+        ? json(200, shapes.storedConstraint(p.constraint, b.enforcementAction))
         : json(404, shapes.notFoundStatus('k8sallowedrepos', 'constraints.gatekeeper.sh', m[1]));
     }
     if (method === 'GET' && (m = path.match(/^\/apis\/admissionregistration\.k8s\.io\/v1\/(validatingadmissionpolicies|validatingadmissionpolicybindings)\/([^/]+)$/))) {
       const [, resource, name] = m;
-      const exists = b.installed === 'vap' && name === (resource === 'validatingadmissionpolicies' ? this.policy.vapName : this.policy.vapBindingName);
-      if (!exists) return json(404, shapes.notFoundStatus(resource, 'admissionregistration.k8s.io', name));
+      const applied = resource === 'validatingadmissionpolicies' ? p.vap : p.binding;
+      if (b.installed !== 'vap' || name !== applied?.metadata?.name) return json(404, shapes.notFoundStatus(resource, 'admissionregistration.k8s.io', name));
       return json(
         200,
         resource === 'validatingadmissionpolicies'
-          ? shapes.validatingAdmissionPolicy(name, b.vapWarnings)
-          : shapes.validatingAdmissionPolicyBinding(name, this.policy.vapName),
+          ? shapes.storedAdmissionObject(applied, {}, b.vapWarnings ?? [])
+          : shapes.storedAdmissionObject(applied, b.validationActions ? { validationActions: b.validationActions } : {}),
       );
     }
 
@@ -184,20 +205,54 @@ export class FakeCluster {
 
   private admitPod(ns: string, req: FakeRequest): Reply {
     const b = this.behaviour;
-    const pod = req.body as { metadata?: { name?: string }; spec?: { containers?: Array<{ name: string; image: string }> } };
-    const name = pod.metadata?.name ?? '';
-    const images = (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image }));
     const p = this.policy;
-    const inScope = p.namespaces.includes(ns);
-    const bad = images.filter((c) => !p.repos.some((r) => allowedBy(c.image, r)));
+    const pod = req.body as { metadata?: { name?: string } };
+    const name = pod.metadata?.name ?? '';
     if (b.admission === 'pod-security') return json(403, shapes.podSecurityDenialStatus(name));
-    if (inScope && b.admission === 'webhook-timeout' && b.installed === 'gatekeeper') return json(500, shapes.webhookTimeoutStatus);
-    if (inScope && bad.length > 0 && b.admission !== 'admit-all') {
-      const violation = `container "${bad[0].name}" has image "${bad[0].image}", which is not from an allowed repo (allowed: ${p.repos.join(', ')})`;
-      if (b.installed === 'gatekeeper') return json(403, shapes.gatekeeperDenialStatus(p.constraintName, [violation]));
-      if (b.installed === 'vap') return json(422, shapes.vapDenialStatus(name, p.vapName, p.vapBindingName, violation));
+    const object = { ...pod, metadata: { ...pod.metadata, namespace: ns } };
+    const request: AdmissionRequest = {
+      operation: 'CREATE',
+      object,
+      oldObject: null,
+      namespace: ns,
+      name,
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+    };
+    const engine = ENGINES[0]!;
+    let review: Review | undefined;
+    if (b.installed === 'gatekeeper' && p.template && p.constraint) {
+      const constraint = this.liveConstraint();
+      if (constraintMatchesObject(constraint, object)) {
+        if (b.admission === 'webhook-timeout') return json(500, shapes.webhookTimeoutStatus);
+        if (b.admission !== 'admit-all') review = reviewGatekeeper(engine, p.template, constraint, request);
+        if (review && !review.response.allowed) return json(403, shapes.gatekeeperDenialStatus(constraint.metadata.name, review.violations));
+      }
+    } else if (b.installed === 'vap' && p.vap && p.binding && b.admission !== 'admit-all') {
+      const binding = b.validationActions ? { ...p.binding, spec: { ...p.binding.spec, validationActions: b.validationActions } } : p.binding;
+      review = reviewVap(engine, this.liveVap(), binding, request);
+      const status = review.response.status;
+      // The API server's denial quotes the first denied decision (dispatcher.go).
+      if (status) return json(status.code, shapes.vapDenialStatus(name, p.vap.metadata.name, binding.metadata.name, review.violations[0]!, status.reason as 'Forbidden' | 'Invalid'));
     }
     return json(201, shapes.createdPod(pod as never, ns));
+  }
+
+  /** The constraint as enforced: the applied one, with the behaviour's overrides. */
+  private liveConstraint(): any {
+    const c = this.policy.constraint;
+    const spec = { ...c.spec };
+    if (this.behaviour.enforcementAction) spec.enforcementAction = this.behaviour.enforcementAction;
+    if (this.behaviour.admission === 'no-repos') spec.parameters = { repos: [] };
+    return { ...c, spec };
+  }
+
+  /** The VAP as enforced; no-repos bakes an empty list into its params variable. */
+  private liveVap(): any {
+    const v = this.policy.vap;
+    if (this.behaviour.admission !== 'no-repos') return v;
+    const variables = v.spec.variables.map((x: any) => (x.name === 'params' ? { ...x, expression: 'dyn({"repos": []})' } : x));
+    return { ...v, spec: { ...v.spec, variables } };
   }
 
   private jobs_(method: string, ns: string, name: string | undefined, req: FakeRequest): Reply {
@@ -233,7 +288,3 @@ export class FakeCluster {
   }
 }
 
-/** The emulated policy's own match rule (the project's rule: equal, or continued at / : @). */
-function allowedBy(image: string, entry: string): boolean {
-  return image === entry || (image.startsWith(entry) && (entry.endsWith('/') || '/:@'.includes(image[entry.length])));
-}
