@@ -1,0 +1,5 @@
+/** Config loading and validation (`config/*.spec.ts`), in one module registry (see support/specs.ts). */
+import { join } from 'node:path';
+import { loadSpecs } from './support/specs';
+
+loadSpecs(join(__dirname, 'config'));
