@@ -80,11 +80,30 @@ export function synthStack(stack: TerraformStack): Json {
   return JSON.parse(Testing.synth(stack)) as Json;
 }
 
-/** Build and synthesize the stack of cluster `index` of `doc`. */
+/** Stacks already synthesized in this test file, by config text and cluster index. */
+const synthesized = new Map<string, { stack: ClusterStack; text: string }>();
+
+/**
+ * Build and synthesize the stack of cluster `index` of `doc`. Constructs are pure functions of
+ * their props, so the same config gives the same stack: it is built once per test file and
+ * shared (a synth takes ~90 ms; the stack specs ask for the same configs again and again).
+ * `json` is a fresh parse each time, so a test may change it.
+ */
 export function synthDoc(doc: Doc, index = 0): Synthesized {
+  const key = `${index}\n${stringify(doc)}`;
+  let hit = synthesized.get(key);
+  if (!hit) {
+    hit = synthFresh(doc, index);
+    synthesized.set(key, hit);
+  }
+  return { stack: hit.stack, text: hit.text, json: JSON.parse(hit.text) as Json };
+}
+
+/** synthDoc without the cache: a new app and stack every time (for determinism tests). */
+export function synthFresh(doc: Doc, index = 0): Synthesized {
   const config = load(doc);
   const cluster = config.clusters[index];
-  const stack = new ClusterStack(testApp(), cluster.name, { cluster, state: config.state });
+  const stack = new ClusterStack(Testing.app({ outdir: testApp().outdir }), cluster.name, { cluster, state: config.state });
   const text = Testing.synth(stack);
   return { stack, text, json: JSON.parse(text) as Json };
 }

@@ -5,7 +5,7 @@
  */
 import { findBuiltInRole } from '../../config/built-in-roles';
 import { MonitoringRoleAssignments, roleSlug } from '../../stacks/monitoring-role-assignments';
-import { bareStack, data, exampleDoc, minimalDoc, resolved, resource, synthDoc, withCluster } from './helpers';
+import { bareStack, data, exampleDoc, minimalDoc, resolved, resource, synthDoc, synthFresh, withCluster } from './helpers';
 
 const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
 const KUBELET_OBJECT_ID = '${data.azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id}';
@@ -166,8 +166,9 @@ describe('monitoring roles at the cluster scope', () => {
 });
 
 describe('deterministic assignment names', () => {
-  const first = synthDoc(exampleDoc()).json.resource.azurerm_role_assignment;
-  const second = synthDoc(exampleDoc()).json.resource.azurerm_role_assignment;
+  // Two separate builds (synthDoc would hand back the cached one).
+  const first = synthFresh(exampleDoc()).json.resource.azurerm_role_assignment;
+  const second = synthFresh(exampleDoc()).json.resource.azurerm_role_assignment;
 
   test('the same input gives the same name expression', () => {
     for (const key of Object.keys(first)) expect(second[key].name).toBe(first[key].name);
