@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { main } from '../../main';
 import { runCli, tempDir, treeHashes } from './run';
 
 const CONFIG = `
@@ -82,24 +83,24 @@ describe('three clusters', () => {
   });
 });
 
-describe('--only', () => {
-  test('--only kubernetes writes dist/ and no cdktf.out/', () => {
+describe('--only (in this process: main() with both output folders set, as the CLIs set them)', () => {
+  const run = async (part: string) => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'c.yaml'), CONFIG);
-    const r = runCli(['synth', '--only', 'kubernetes'], cwd, { AKS_DAY2_CONFIG: join(cwd, 'c.yaml') });
+    const env = { AKS_DAY2_CONFIG: join(cwd, 'c.yaml'), CDKTF_OUTDIR: join(cwd, 'tf'), CDK8S_OUTDIR: join(cwd, 'k8s') };
+    const status = await main(['synth', '--only', part], env, { out: () => undefined, err: () => undefined });
+    return { status, tf: Object.keys(treeHashes(env.CDKTF_OUTDIR)), k8s: Object.keys(treeHashes(env.CDK8S_OUTDIR)) };
+  };
+  test('--only kubernetes writes the manifests (CDK8S_OUTDIR, as cdk8s synth sets it) and no Terraform', async () => {
+    const r = await run('kubernetes');
     expect(r.status).toBe(0);
-    expect(Object.keys(treeHashes(join(cwd, 'cdktf.out')))).toEqual([]);
-    expect(Object.keys(treeHashes(join(cwd, 'dist'))).length).toBeGreaterThan(5);
+    expect(r.tf).toEqual([]);
+    expect(r.k8s).toEqual(expect.arrayContaining(['gk/policy/k8sallowedrepos-constraint.yaml', 'native/policy/allowed-repos-vap.yaml', 'bare/kustomization.yaml']));
   });
-  test('--only terraform honours CDKTF_OUTDIR (as cdktf deploy sets it) and leaves dist/ alone', () => {
-    const cwd = tempDir();
-    writeFileSync(join(cwd, 'c.yaml'), CONFIG);
-    const r = runCli(['synth', '--only', 'terraform'], cwd, {
-      AKS_DAY2_CONFIG: join(cwd, 'c.yaml'),
-      CDKTF_OUTDIR: join(cwd, 'tf'),
-    });
+  test('--only terraform writes the stacks (CDKTF_OUTDIR, as cdktf deploy sets it) and no manifests', async () => {
+    const r = await run('terraform');
     expect(r.status).toBe(0);
-    expect(Object.keys(treeHashes(join(cwd, 'tf')))).toContain('stacks/gk/cdk.tf.json');
-    expect(Object.keys(treeHashes(join(cwd, 'dist')))).toEqual([]);
+    expect(r.tf).toEqual(expect.arrayContaining(['manifest.json', 'stacks/gk/cdk.tf.json', 'stacks/native/cdk.tf.json', 'stacks/bare/cdk.tf.json']));
+    expect(r.k8s).toEqual([]);
   });
 });
