@@ -215,27 +215,37 @@ class LazyVariables {
     return value;
   }
 
+  // The set of names is fixed at construction; the views below are built once and read lazily
+  // (every expression of a review reads `variables`, so rebuilding them each time was most of
+  // the harness's cost).
+  private namesCache?: string[];
+  private bag?: Record<string, unknown>;
+  private map?: Map<string, unknown>;
+
   names(): string[] {
-    return [...new Set([...this.values.keys(), ...this.compute.keys()])];
+    return (this.namesCache ??= [...new Set([...this.values.keys(), ...this.compute.keys()])]);
   }
 
   /** For cel-js: an object whose properties are getters. */
   asObject(): Record<string, unknown> {
+    if (this.bag) return this.bag;
     const bag: Record<string, unknown> = {};
     for (const name of this.names()) Object.defineProperty(bag, name, { enumerable: true, get: () => this.get(name) });
-    return bag;
+    return (this.bag = bag);
   }
 
   /** For @bufbuild/cel: a Map whose get() evaluates (plain objects are converted eagerly there). */
   asMap(): Map<string, unknown> {
+    if (this.map) return this.map;
     const self = this;
     const names = this.names();
-    return new (class extends Map<string, unknown> {
+    const known = new Set(names);
+    return (this.map = new (class extends Map<string, unknown> {
       override get(key: string) {
-        return names.includes(key) ? self.get(key) : undefined;
+        return known.has(key) ? self.get(key) : undefined;
       }
       override has(key: string) {
-        return names.includes(key);
+        return known.has(key);
       }
       override get size() {
         return names.length;
@@ -246,7 +256,7 @@ class LazyVariables {
       override keys(): MapIterator<string> {
         return names[Symbol.iterator]() as MapIterator<string>;
       }
-    })();
+    })());
   }
 }
 
