@@ -6,7 +6,8 @@
  * read at commit 39583fd50b2f828f83cc18fc0cece9e3074f56db (2026-07-21; the file last changed in
  * 917abcce9e3ff45830864eb67c0b5567a9846f13, 2025-07-31). Carried over as published, field by
  * field: alert names, PromQL expressions (spacing included), `for` (ISO 8601, as written there:
- * PT05M, PT60M and PT360M too), severities, resolveConfiguration (auto-resolve and time to
+ * PT05M, PT60M and PT360M too; RecommendedPrometheusRuleGroups writes them in their shortest
+ * form), severities, resolveConfiguration (auto-resolve and time to
  * resolve), labels, each group's interval. Not carried over: the annotations' prose (this project
  * writes its own one-line description, see RecommendedPrometheusRuleGroups) and the ARM
  * parameters (scopes, action group, location come from the config).

@@ -37,6 +37,24 @@ export function recommendedRuleGroupName(aksName: string, group: RecommendedProm
  * Names match the ones Azure's portal and ARM template give the groups, so groups created
  * there before can be imported (`terraform import`) instead of duplicated.
  */
+/**
+ * An ISO 8601 duration of whole minutes in its shortest form: `PT05M` → `PT5M`, `PT60M` →
+ * `PT1H`, `PT360M` → `PT6H`, `PT90M` → `PT1H30M`. azurerm writes `for` and `time_to_resolve`
+ * back exactly as Azure returns them (monitor_alert_prometheus_rule_group_resource.go, no
+ * diff suppression); whether Azure echoes a padded or unnormalized value could not be observed
+ * here, and the shortest form is what a normalizing service returns, so it is the one value that
+ * gives an empty re-plan either way. The recommended data keeps Azure's published spelling.
+ */
+export function shortestMinutes(duration: string): string {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(duration);
+  if (!m || (m[1] === undefined && m[2] === undefined)) throw new Error(`not an ISO 8601 duration of hours and minutes: ${duration}`);
+  const total = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  if (total === 0) return 'PT0M';
+  return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}`;
+}
+
 export class RecommendedPrometheusRuleGroups extends Construct {
   /** ARM resource providers this construct's resources need registered (as ARM spells them). */
   public static readonly RESOURCE_PROVIDERS: readonly string[] = ['Microsoft.AlertsManagement'];
@@ -55,14 +73,14 @@ export class RecommendedPrometheusRuleGroups extends Construct {
         description: RECOMMENDED_RULE_GROUP_DESCRIPTION,
         clusterName: props.aksName,
         scopes: [props.workspace.id, props.clusterId],
-        interval: group.interval,
+        interval: shortestMinutes(group.interval),
         // azurerm sends false for an unset rule_group_enabled and rule.enabled (expand uses the
         // zero value), which would create every rule switched off.
         ruleGroupEnabled: true,
         rule: group.rules.map((rule) => ({
           alert: rule.alert,
           expression: rule.expression,
-          for: rule.for,
+          for: shortestMinutes(rule.for),
           severity: rule.severity,
           enabled: true,
           labels: { ...rule.labels },
@@ -71,7 +89,7 @@ export class RecommendedPrometheusRuleGroups extends Construct {
           },
           alertResolution: {
             autoResolved: rule.resolveConfiguration.autoResolved,
-            timeToResolve: rule.resolveConfiguration.timeToResolve,
+            timeToResolve: shortestMinutes(rule.resolveConfiguration.timeToResolve),
           },
           action: [{ actionGroupId: props.actionGroupId }],
         })),

@@ -6,8 +6,8 @@
  * evaluated: there is no Azure Monitor workspace here.
  */
 import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../stacks/recommended-prometheus-alerts';
-import { RecommendedPrometheusRuleGroups, recommendedRuleGroupName } from '../../stacks/recommended-prometheus-rule-groups';
-import { alertingDoc, data, resource, synthDoc, withCluster } from './helpers';
+import { RecommendedPrometheusRuleGroups, recommendedRuleGroupName, shortestMinutes } from '../../stacks/recommended-prometheus-rule-groups';
+import { alertingDoc, data, resource, synthDoc, withCluster, type Json } from './helpers';
 
 const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
 const WORKSPACE_ID = '${data.azurerm_monitor_workspace.prometheus_workspace.id}';
@@ -90,14 +90,14 @@ describe('all three groups (alerting fixture)', () => {
         expect(r).toEqual({
           alert: source.alert,
           expression: source.expression,
-          for: source.for,
+          for: shortestMinutes(source.for),
           severity: source.severity,
           enabled: true,
           labels: source.labels,
           annotations: { description: expect.stringContaining(g.docsUrl) },
           alert_resolution: {
             auto_resolved: source.resolveConfiguration.autoResolved,
-            time_to_resolve: source.resolveConfiguration.timeToResolve,
+            time_to_resolve: shortestMinutes(source.resolveConfiguration.timeToResolve),
           },
           action: ACTION,
         });
@@ -106,7 +106,7 @@ describe('all three groups (alerting fixture)', () => {
       });
       expect(synthesized).toMatchObject({
         rule_group_enabled: true,
-        interval: g.interval,
+        interval: shortestMinutes(g.interval),
         scopes: [WORKSPACE_ID, AKS_ID],
         cluster_name: 'contosofin-aks',
       });
@@ -144,4 +144,40 @@ test('helpers and resource providers', () => {
   expect(recommendedRuleGroupName('aks1', RECOMMENDED_PROMETHEUS_RULE_GROUPS[2])).toBe('KubernetesAlert-RecommendedMetricAlertsaks1-Pod-level');
   // azurerm v4.55.0 internal/resourceproviders/required.go spells it so (All()).
   expect(RecommendedPrometheusRuleGroups.RESOURCE_PROVIDERS).toEqual(['Microsoft.AlertsManagement']);
+});
+
+describe('durations are written in their shortest form (an empty re-plan whether or not Azure normalizes them)', () => {
+  test.each([
+    ['PT05M', 'PT5M'],
+    ['PT60M', 'PT1H'],
+    ['PT360M', 'PT6H'],
+    ['PT90M', 'PT1H30M'],
+    ['PT1H', 'PT1H'],
+    ['PT15M', 'PT15M'],
+    ['PT1M', 'PT1M'],
+  ])('%s → %s', (published, written) => {
+    expect(shortestMinutes(published)).toBe(written);
+  });
+
+  test('anything but hours and minutes is refused, not passed through', () => {
+    expect(() => shortestMinutes('P1D')).toThrow(/not an ISO 8601 duration/);
+    expect(() => shortestMinutes('PT')).toThrow(/not an ISO 8601 duration/);
+  });
+
+  test('every for, time_to_resolve and interval of the synthesized groups is already shortest, and means the published minutes', () => {
+    const { json } = synthDoc(alertingDoc());
+    const groups = Object.values(json.resource.azurerm_monitor_alert_prometheus_rule_group) as Json[];
+    const minutes = (d: string) => {
+      const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d)!;
+      return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+    };
+    const written = groups.flatMap((g) => [g.interval, ...g.rule.flatMap((r: Json) => [r.for, r.alert_resolution[0]?.time_to_resolve ?? r.alert_resolution.time_to_resolve])]);
+    const published = RECOMMENDED_PROMETHEUS_RULE_GROUPS.flatMap((g) => [g.interval, ...g.rules.flatMap((r) => [r.for, r.resolveConfiguration.timeToResolve])]);
+    expect(written.length).toBe(published.length);
+    // No leading zero, minutes below 60, nothing empty.
+    for (const d of written) expect({ d, shortest: d !== 'PT' && /^PT([1-9]\d*H)?([1-9]M|[1-5]\dM)?$/.test(d) }).toEqual({ d, shortest: true });
+    expect(written.map(minutes)).toEqual(published.map(minutes));
+    expect(written).toContain('PT1H');
+    expect(written).not.toContain('PT05M');
+  });
 });
