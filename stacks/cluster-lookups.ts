@@ -96,12 +96,32 @@ export class ClusterLookups extends Construct {
     });
     this.cluster.overrideLogicalId('aks');
 
+    // Every lookup of this stack runs in the azurerm provider's subscription, which the cluster
+    // id carries (the data source builds it as NewKubernetesClusterID(subscriptionId, …)). A
+    // resource the config names by id is looked up by name and resource group only, so this
+    // precondition, checked before the lookup, keeps a same-named resource in the stack's
+    // subscription from standing in for the configured one.
+    const stackSubscription = Fn.lower(Fn.element(Fn.split('/', this.cluster.id), 2));
+    const inStackSubscription = (field: string, id: { subscriptionId: string }, why: string) => ({
+      condition: Op.eq(stackSubscription, id.subscriptionId),
+      errorMessage: `${at}.${field} is in subscription ${id.subscriptionId}, but this stack (cluster "${cluster.name}") works in subscription ${stackSubscription}, ${why}`,
+    });
+
     const prometheus = cluster.alerts?.prometheus;
     if (prometheus) {
       // Read for its region: a Prometheus rule group lives in its workspace's region.
       this.prometheusWorkspace = new DataAzurermMonitorWorkspace(this, 'prometheus-workspace', {
         name: prometheus.workspace.names[0],
         resourceGroupName: prometheus.workspace.resourceGroup,
+        lifecycle: {
+          precondition: [
+            inStackSubscription(
+              'alerts.prometheus.azureMonitorWorkspaceId',
+              prometheus.workspace,
+              'where the workspace is looked up: use a workspace in the cluster\'s subscription.',
+            ),
+          ],
+        },
       });
       this.prometheusWorkspace.overrideLogicalId('prometheus_workspace');
     }
@@ -133,20 +153,16 @@ export class ClusterLookups extends Construct {
 
       const target = flow.target;
       const vnetName = target.names[0];
-      // Every lookup of this stack runs in the azurerm provider's subscription, which the
-      // cluster id carries (the data source builds it as NewKubernetesClusterID(subscriptionId, …)).
-      const stackSubscription = Fn.lower(Fn.element(Fn.split('/', this.cluster.id), 2));
       this.flowLogTargetVnet = new DataAzurermVirtualNetwork(this, 'flow-log-target', {
         name: vnetName,
         resourceGroupName: target.resourceGroup,
         lifecycle: {
           precondition: [
-            {
-              // Checked before the lookup: a VNet of the same name in the stack's subscription
-              // must not stand in for the configured one.
-              condition: Op.eq(stackSubscription, target.subscriptionId),
-              errorMessage: `${at}.flowLogs.targetResourceId is in subscription ${target.subscriptionId}, but this stack (cluster "${cluster.name}") works in subscription ${stackSubscription}, where its Network Watcher is looked up: log that VNet from a cluster entry in its own subscription.`,
-            },
+            inStackSubscription(
+              'flowLogs.targetResourceId',
+              target,
+              'where its Network Watcher is looked up: log that VNet from a cluster entry in its own subscription.',
+            ),
           ],
           postcondition: [
             {
@@ -167,6 +183,15 @@ export class ClusterLookups extends Construct {
         this.trafficAnalyticsWorkspace = new DataAzurermLogAnalyticsWorkspace(this, 'traffic-analytics-workspace', {
           name: ws.names[0],
           resourceGroupName: ws.resourceGroup,
+          lifecycle: {
+            precondition: [
+              inStackSubscription(
+                'flowLogs.trafficAnalytics.workspaceResourceId',
+                ws,
+                'where the workspace is looked up: use a workspace in the cluster\'s subscription.',
+              ),
+            ],
+          },
         });
         this.trafficAnalyticsWorkspace.overrideLogicalId('traffic_analytics_workspace');
       }

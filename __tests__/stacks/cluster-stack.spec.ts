@@ -67,6 +67,15 @@ describe('ClusterStack on the example config', () => {
     expect(json.data.azurerm_log_analytics_workspace.traffic_analytics_workspace).toEqual({
       name: 'contosofin-law',
       resource_group_name: 'contosofin-rg',
+      // Looked up in the stack's subscription: the workspace id's subscription must be that one.
+      lifecycle: {
+        precondition: [
+          {
+            condition: '${(lower(element(split("/", data.azurerm_kubernetes_cluster.aks.id), 2)) == "00000000-0000-0000-0000-000000000000")}',
+            error_message: expect.stringMatching(/^clusters\[0\]\.flowLogs\.trafficAnalytics\.workspaceResourceId is in subscription 00000000-0000-0000-0000-000000000000, but this stack \(cluster "contosofin"\) works in subscription \$\{/),
+          },
+        ],
+      },
     });
     expect(json.data.azurerm_network_watcher.network_watcher).toEqual({
       name: 'NetworkWatcher_eastus',

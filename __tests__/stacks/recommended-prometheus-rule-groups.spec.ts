@@ -113,8 +113,19 @@ describe('all three groups (alerting fixture)', () => {
     }
   });
 
-  test('the workspace is looked up by the name and resource group of its id', () => {
-    expect(data(json, 'azurerm_monitor_workspace', 'prometheus_workspace')).toEqual({ name: 'ops-amw', resource_group_name: 'ops-rg' });
+  test('the workspace is looked up by the name and resource group of its id, in the stack\'s subscription', () => {
+    expect(data(json, 'azurerm_monitor_workspace', 'prometheus_workspace')).toEqual({
+      name: 'ops-amw',
+      resource_group_name: 'ops-rg',
+      lifecycle: {
+        precondition: [
+          {
+            condition: '${(lower(element(split("/", data.azurerm_kubernetes_cluster.aks.id), 2)) == "00000000-0000-0000-0000-000000000000")}',
+            error_message: expect.stringMatching(/^clusters\[0\]\.alerts\.prometheus\.azureMonitorWorkspaceId is in subscription 00000000-0000-0000-0000-000000000000, but this stack/),
+          },
+        ],
+      },
+    });
   });
 });
 
