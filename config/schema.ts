@@ -80,19 +80,26 @@ const namespace = name(NAMESPACE, 'must be a Kubernetes namespace name (a lowerc
  * counts as the same entry (Azure role names, for one, compare case-insensitively).
  */
 function uniqueList<T extends z.ZodType<string>>(item: T, what: string, key: (value: string) => string = (v) => v) {
-  return z.array(item).superRefine((list, ctx) => {
-    const seen = new Map<string, string>();
-    list.forEach((value, i) => {
-      const first = seen.get(key(value));
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [i],
-          message: first === value ? `duplicate ${what} "${value}"` : `duplicate ${what} "${value}" (same as "${first}")`,
-        });
-      } else seen.set(key(value), value);
-    });
-  });
+  return z.array(item).superRefine(
+    (list, ctx) => {
+      if (!Array.isArray(list)) return; // not a list at all: the type error says so
+      const seen = new Map<string, string>();
+      (list as unknown[]).forEach((value, i) => {
+        // Runs even when an entry failed its own rule (below), so it may be anything.
+        if (typeof value !== 'string') return;
+        const first = seen.get(key(value));
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: first === value ? `duplicate ${what} "${value}"` : `duplicate ${what} "${value}" (same as "${first}")`,
+          });
+        } else seen.set(key(value), value);
+      });
+    },
+    // Also when an entry is bad: a duplicate is reported next to it, every problem in one pass.
+    { when: () => true },
+  );
 }
 
 /** A resource id of one of the given ARM types; `why` explains a rejection by type. */
@@ -248,11 +255,16 @@ export const WorkspaceLogsSchema = z.strictObject({
     'category',
   )
     .min(1, 'must list at least one category')
-    .superRefine((categories, ctx) => {
-      categories.forEach((c, i) => {
-        if (c === 'kube-audit') ctx.addIssue({ code: 'custom', path: [i], message: KUBE_AUDIT_TO_WORKSPACE });
-      });
-    })
+    .superRefine(
+      (categories, ctx) => {
+        if (!Array.isArray(categories)) return;
+        categories.forEach((c, i) => {
+          if (c === 'kube-audit') ctx.addIssue({ code: 'custom', path: [i], message: KUBE_AUDIT_TO_WORKSPACE });
+        });
+      },
+      // Also when another entry is bad: every problem in one pass.
+      { when: () => true },
+    )
     .optional(),
   /** Name of this diagnostic setting on the cluster. */
   diagnosticSettingName: diagnosticSettingName.optional(),
@@ -284,9 +296,11 @@ export const ActionGroupSchema = z.strictObject({
 });
 
 const MetricAlertFields = z.strictObject({
-  name: z
-    .string()
-    .regex(ALERT_RULE_NAME, 'must be 1-63 lowercase letters, digits and "-", starting and ending with a letter or digit'),
+  name: name(ALERT_RULE_NAME, 'must be 1-63 lowercase letters, digits and "-", starting and ending with a letter or digit', {
+    min: 1,
+    max: 63,
+    allowedChar: /[a-z0-9-]/,
+  }),
   metric: z.string(),
   aggregation: z.string().optional(),
   operator: z.string(),
@@ -324,9 +338,6 @@ function checkMetricAlert(value: unknown, ctx: z.RefinementCtx): void {
   }
   if (typeof rule.operator === 'string' && !(METRIC_ALERT_OPERATORS as readonly string[]).includes(rule.operator)) {
     issue('operator', `"${rule.operator}" is not an operator; use one of ${METRIC_ALERT_OPERATORS.join(', ')}`);
-  }
-  if (typeof rule.threshold === 'number' && !Number.isFinite(rule.threshold)) {
-    issue('threshold', 'must be a finite number');
   }
   if (typeof rule.windowMinutes === 'number') {
     const windows = Object.keys(METRIC_ALERT_WINDOWS).map(Number);
@@ -369,6 +380,7 @@ export const AlertsSchema = z.strictObject({
     .array(MetricAlertSchema)
     .superRefine(
       (rules, ctx) => {
+        if (!Array.isArray(rules)) return; // not a list at all: the type error says so
         const seen = new Map<string, number>();
         rules.forEach((r, i) => {
           const name = (r as { name?: unknown } | null)?.name;

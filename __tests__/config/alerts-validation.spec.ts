@@ -237,6 +237,13 @@ describe('workspace logs', () => {
     expectOne((c) => (c.workspaceLogs.categories = ['audit']), `${P}.workspaceLogs.categories[0]`, /is a category group, and both AKS groups include kube-audit/);
     expectOne((c) => (c.workspaceLogs.categories = ['allLogs']), `${P}.workspaceLogs.categories[0]`, /category group/);
   });
+  test('kube-audit is refused even next to an unknown category or a group (every problem in one pass)', () => {
+    const problems = problemsOf((c) => (c.workspaceLogs.categories = ['kube-audit', 'guard', 'bogus', 'allLogs']));
+    const at = (i: number) => problems.filter((p) => p.path === `${P}.workspaceLogs.categories[${i}]`).map((p) => p.message);
+    expect(at(0)).toEqual([expect.stringMatching(/^kube-audit does not go to a workspace/)]);
+    expect(at(2)).toEqual([expect.stringMatching(/"bogus" is not an AKS log category/)]);
+    expect(at(3)).toEqual([expect.stringMatching(/"allLogs" is a category group/)]);
+  });
   test('an unknown category names the valid ones', () => {
     expectOne((c) => (c.workspaceLogs.categories = ['kube-apiserver-audit']), `${P}.workspaceLogs.categories[0]`, /not an AKS log category; use one of kube-apiserver, /);
   });
@@ -312,4 +319,17 @@ test('a duplicate rule name is reported together with another rule\'s broken fie
     c.alerts.metricAlerts[2].operator = 'Above';
   });
   expect(problems.map((p) => p.path).sort()).toEqual([rule(1, 'name'), rule(2, 'operator')]);
+});
+
+test('a list field written as a string is a type error, not a crash', () => {
+  expect(problemsOf((c) => (c.alerts.metricAlerts = 'disk-high'))).toEqual([{ path: `${P}.alerts.metricAlerts`, message: 'must be a list, not a string' }]);
+  expect(problemsOf((c) => (c.workspaceLogs.categories = 'guard'))).toEqual([{ path: `${P}.workspaceLogs.categories`, message: 'must be a list, not a string' }]);
+});
+
+test('a metric alert name says its length and its bad characters; an infinite threshold is one problem', () => {
+  const named = problemsOf((c) => (c.alerts.metricAlerts = [{ name: 'Disk_High', metric: 'node_disk_usage_percentage', operator: 'GreaterThan', threshold: 80 }]));
+  expect(named).toEqual([{ path: `${P}.alerts.metricAlerts[0].name`, message: expect.stringMatching(/; "D", "_", "H" are not allowed$/) }]);
+  const infinite = problemsOf((c) => (c.alerts.metricAlerts = [{ name: 'disk', metric: 'node_disk_usage_percentage', operator: 'GreaterThan', threshold: 1e400 }]));
+  expect(infinite).toHaveLength(1);
+  expect(infinite[0].path).toBe(`${P}.alerts.metricAlerts[0].threshold`);
 });

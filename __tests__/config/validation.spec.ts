@@ -542,3 +542,15 @@ describe('warnings: valid, but probably not what was meant', () => {
     expect(modelOf((c) => (c.clusters[0].acr.resourceGroup = 'shared-acr-rg')).warnings).toEqual([]);
   });
 });
+
+describe('list rules run even when an entry is bad (every problem in one pass)', () => {
+  test('a duplicate next to an unknown category: both reported', () => {
+    const problems = problemsOf((c) => (c.clusters[0].auditLogs.categories = ['kube-audit', 'bogus', 'kube-audit']));
+    expect(problems.map((p) => p.path).sort()).toEqual(['clusters[0].auditLogs.categories[1]', 'clusters[0].auditLogs.categories[2]']);
+    expect(problems.find((p) => p.path.endsWith('[2]'))!.message).toBe('duplicate category "kube-audit"');
+  });
+  test('a non-string entry does not crash the duplicate rule', () => {
+    const problems = problemsOf((c) => (c.clusters[0].policy.namespaces = ['production', 7, 'production']));
+    expect(problems.map((p) => p.path).sort()).toEqual(['clusters[0].policy.namespaces[1]', 'clusters[0].policy.namespaces[2]']);
+  });
+});
