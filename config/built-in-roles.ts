@@ -1,3 +1,5 @@
+import { closest } from './suggest';
+
 /**
  * Azure built-in roles that `monitoring.roles` accepts by name, with their role definition
  * GUIDs (the same in every subscription and tenant).
@@ -134,32 +136,10 @@ export function builtInRoleById(id: string): BuiltInRole | undefined {
 }
 
 /**
- * The listed role name closest to `name`, when it is close enough to be a typo: edit
- * distance (case-insensitive) of at most a third of the name, and at most 4.
+ * The listed role name closest to `name`, when it is close enough to be a typo (config/suggest.ts;
+ * role names are long, so up to 4 edits).
  */
 export function closestBuiltInRole(name: string): BuiltInRole | undefined {
-  const wanted = name.trim().toLowerCase();
-  let best: BuiltInRole | undefined;
-  let bestDistance = Infinity;
-  for (const r of BUILT_IN_ROLES) {
-    const d = editDistance(wanted, r.name.toLowerCase());
-    if (d < bestDistance) {
-      best = r;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.min(4, Math.floor(wanted.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  const match = closest(name, BUILT_IN_ROLES.map((r) => r.name), 4);
+  return match === undefined ? undefined : findBuiltInRole(match);
 }

@@ -67,29 +67,17 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
       problems.push({ path: at('policy', 'includeAcr'), message: 'is true but the cluster has no acr to include' });
     }
 
-    const workspace = asRecord(flow?.trafficAnalytics)?.workspaceResourceId;
-    if (typeof workspace === 'string' && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
-      const workspaceSub = workspace.split('/')[2] ?? '';
-      if (workspaceSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
-        problems.push({
-          path: at('flowLogs', 'trafficAnalytics', 'workspaceResourceId'),
-          message: `is in subscription ${workspaceSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription`,
-        });
-      }
-    }
-
-    // The flow log is a child of the Network Watcher, looked up in the cluster's subscription
-    // (the stack's azurerm provider), and so is the target VNet the stack checks the region of.
-    const target = flow?.targetResourceId;
-    const targetId = typeof target === 'string' ? parseResourceId(target) : undefined;
-    if (targetId && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
-      if (targetId.subscriptionId !== c.subscriptionId.toLowerCase()) {
-        problems.push({
-          path: at('flowLogs', 'targetResourceId'),
-          message: `is in subscription ${targetId.subscriptionId} but the cluster is in ${c.subscriptionId}: the flow log belongs to a Network Watcher of the target's own subscription and region, and this stack looks the watcher and the target up in the cluster's subscription; log that VNet from a cluster entry in its subscription`,
-        });
-      }
-    }
+    problems.push(
+      ...inClusterSubscription(c, asRecord(flow?.trafficAnalytics)?.workspaceResourceId, at('flowLogs', 'trafficAnalytics', 'workspaceResourceId'), "the workspace is looked up in the cluster's subscription"),
+      // The flow log is a child of the Network Watcher, looked up in the cluster's subscription
+      // (the stack's azurerm provider), and so is the target VNet the stack checks the region of.
+      ...inClusterSubscription(
+        c,
+        flow?.targetResourceId,
+        at('flowLogs', 'targetResourceId'),
+        "the flow log belongs to a Network Watcher of the target's own subscription and region, and this stack looks the watcher and the target up in the cluster's subscription; log that VNet from a cluster entry in its subscription",
+      ),
+    );
 
     // The smoke Job would be refused by the cluster's own policy, and only time out in verify.
     const namespaces = Array.isArray(policy?.namespaces) ? policy.namespaces : [];
@@ -240,17 +228,27 @@ function alertsProblems(c: Record<string, unknown>, at: At): CrossFieldProblem[]
     });
   }
 
-  const workspace = asRecord(alerts.prometheus)?.azureMonitorWorkspaceId;
-  if (typeof workspace === 'string' && typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId)) {
-    const workspaceSub = workspace.split('/')[2] ?? '';
-    if (workspaceSub.toLowerCase() !== c.subscriptionId.toLowerCase()) {
-      problems.push({
-        path: at('alerts', 'prometheus', 'azureMonitorWorkspaceId'),
-        message: `is in subscription ${workspaceSub} but the cluster is in ${c.subscriptionId}; the workspace is looked up in the cluster's subscription (its region places the rule groups)`,
-      });
-    }
-  }
+  problems.push(
+    ...inClusterSubscription(
+      c,
+      asRecord(alerts.prometheus)?.azureMonitorWorkspaceId,
+      at('alerts', 'prometheus', 'azureMonitorWorkspaceId'),
+      "the workspace is looked up in the cluster's subscription (its region places the rule groups)",
+    ),
+  );
   return problems;
+}
+
+/**
+ * A resource id the stack looks up in the cluster's subscription must be in it. Checked here
+ * when the config names the cluster's subscription; the stack checks again at plan time
+ * (cluster-lookups.ts), where the subscription is always known.
+ */
+function inClusterSubscription(c: Record<string, unknown>, id: unknown, path: (string | number)[], why: string): CrossFieldProblem[] {
+  const parsed = typeof id === 'string' ? parseResourceId(id) : undefined;
+  const cluster = typeof c.subscriptionId === 'string' && GUID.test(c.subscriptionId) ? c.subscriptionId : undefined;
+  if (!parsed || !cluster || parsed.subscriptionId === cluster.toLowerCase()) return [];
+  return [{ path, message: `is in subscription ${parsed.subscriptionId} but the cluster is in ${cluster}: ${why}` }];
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

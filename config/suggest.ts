@@ -4,11 +4,11 @@ import type { z } from 'zod';
 /**
  * "Did you mean …?" for a misspelt key or name: the closest candidate, compared without case,
  * when it is close enough to be a typo (at most a third of the word's letters off, and at
- * least 1 and at most 3 edits). Undefined when nothing is that close, so a genuinely unknown
- * word gets no misleading hint.
+ * least 1 and at most `maxEdits` edits). Undefined when nothing is that close, so a genuinely
+ * unknown word gets no misleading hint.
  */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
+export function closest(word: string, candidates: Iterable<string>, maxEdits = 3): string | undefined {
+  const w = word.trim().toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -18,7 +18,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  const allowed = Math.min(3, Math.max(1, Math.floor(w.length / 3)));
+  const allowed = Math.min(maxEdits, Math.max(1, Math.floor(w.length / 3)));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 

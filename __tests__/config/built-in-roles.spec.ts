@@ -5,7 +5,7 @@
  * recorded independently in /work/shared/reference/facts.md.
  */
 import { GUID } from '../../config/rules';
-import { BUILT_IN_ROLES, builtInRoleById, closestBuiltInRole, editDistance, findBuiltInRole } from '../../config/built-in-roles';
+import { BUILT_IN_ROLES, builtInRoleById, closestBuiltInRole, findBuiltInRole } from '../../config/built-in-roles';
 
 describe('the built-in role list', () => {
   test('names are unique ignoring case, ids are unique lowercase GUIDs', () => {
@@ -33,11 +33,6 @@ describe('the built-in role list', () => {
 });
 
 describe('did you mean', () => {
-  test('editDistance is Levenshtein', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(editDistance('', 'abc')).toBe(3);
-    expect(editDistance('same', 'same')).toBe(0);
-  });
   test.each([
     ['Monitoring Reeder', 'Monitoring Reader'],
     ['monitoring metric publisher', 'Monitoring Metrics Publisher'],

@@ -134,3 +134,22 @@ export function addresses(json: Json, kind: 'resource' | 'data'): string[] {
     .flatMap(([t, byName]) => Object.keys(byName as Json).map((n) => `${t}.${n}`))
     .sort();
 }
+
+/**
+ * One config section per feature that registers resource providers, applied to the minimal
+ * cluster; keyed as the README's resource-provider table names them (without backticks).
+ */
+export const FEATURE_CONFIGS: Readonly<Record<string, (c: Doc) => void>> = {
+  'acr (existing registry)': (c) => void (c.acr = { name: 'minimalacr' }),
+  'acr.create: true': (c) => void (c.acr = { name: 'minimalacr', create: true }),
+  monitoring: (c) => void (c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } }),
+  auditLogs: (c) => void (c.auditLogs = {}),
+  workspaceLogs: (c) => void (c.workspaceLogs = { workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.OperationalInsights/workspaces/mini-law' }),
+  alerts: (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
+  'alerts.prometheus': (c) =>
+    void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
+  flowLogs: (c) =>
+    void (c.flowLogs = {
+      targetResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Network/virtualNetworks/mini-vnet',
+    }),
+};

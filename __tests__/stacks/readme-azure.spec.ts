@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBuiltInRole } from '../../config/built-in-roles';
-import { addresses, alertingDoc, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
+import { addresses, alertingDoc, exampleDoc, FEATURE_CONFIGS, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -74,22 +74,8 @@ describe('README: permission table', () => {
 });
 
 describe('README: resource providers per feature', () => {
-  /** The README's first column → the config section that turns the feature on. */
-  const FEATURES: Record<string, (c: Doc) => void> = {
-    '`acr` (existing registry)': (c) => void (c.acr = { name: 'minimalacr' }),
-    '`acr.create: true`': (c) => void (c.acr = { name: 'minimalacr', create: true }),
-    '`monitoring`': (c) => void (c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } }),
-    '`auditLogs`': (c) => void (c.auditLogs = {}),
-    '`workspaceLogs`': (c) => void (c.workspaceLogs = { workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.OperationalInsights/workspaces/mini-law' }),
-    '`alerts`': (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
-    '`alerts.prometheus`': (c) =>
-      void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
-    '`flowLogs`': (c) =>
-      void (c.flowLogs = {
-        targetResourceId:
-          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Network/virtualNetworks/mini-vnet',
-      }),
-  };
+  /** The README's first column (backticks dropped) → the config section that turns the feature on. */
+  const FEATURES = Object.fromEntries(Object.entries(FEATURE_CONFIGS).map(([k, v]) => [k.replace(/^([^(]+?)( \(.*\))?$/, '`$1`$2'), v]));
   const rows = tableRows(block('resource-providers'));
 
   test('has a row per feature', () => {

@@ -7,7 +7,7 @@ import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { AZURE_RESOURCE_PROVIDER_NAMES, azureResourceProviderName, resourceProvidersOf } from '../../stacks/resource-providers';
 import { ClusterProviders } from '../../stacks/cluster-providers';
-import { alertingDoc, bareStack, exampleDoc, minimalDoc, synthDoc, synthStack, withCluster, type Doc } from './helpers';
+import { alertingDoc, bareStack, exampleDoc, FEATURE_CONFIGS, minimalDoc, synthDoc, synthStack, withCluster } from './helpers';
 
 /**
  * The namespace of each resource type, from the "API Providers" section of its page in the
@@ -26,21 +26,7 @@ const API_PROVIDER: Record<string, string> = {
   azurerm_monitor_alert_prometheus_rule_group: 'Microsoft.AlertsManagement',
 };
 
-/** One config per feature, on top of the minimal cluster. */
-const FEATURES: Record<string, (c: Doc) => void> = {
-  'acr (existing registry)': (c) => void (c.acr = { name: 'minimalacr' }),
-  'acr.create: true': (c) => void (c.acr = { name: 'minimalacr', create: true }),
-  monitoring: (c) => void (c.monitoring = { principal: { objectId: '22222222-2222-2222-2222-222222222222' } }),
-  auditLogs: (c) => void (c.auditLogs = {}),
-  workspaceLogs: (c) => void (c.workspaceLogs = { workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.OperationalInsights/workspaces/mini-law' }),
-  alerts: (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
-  'alerts.prometheus': (c) =>
-    void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
-  flowLogs: (c) =>
-    void (c.flowLogs = {
-      targetResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Network/virtualNetworks/mini-vnet',
-    }),
-};
+const FEATURES = FEATURE_CONFIGS;
 
 /** What the stack of a minimal cluster with one feature registers. */
 function registeredFor(feature: string): string[] {
