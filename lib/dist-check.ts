@@ -80,7 +80,7 @@ export function compareDist(
     files += expected.size;
     const changed: FileChange[] = [];
     const missing: string[] = [];
-    for (const [path, content] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [path, content] of [...expected].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const have = actual?.get(path);
       if (have === undefined) missing.push(path);
       else if (have !== content) {

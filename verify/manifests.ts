@@ -65,7 +65,7 @@ export function readManifestFiles(dir: string): ManifestFile[] {
   }
   const files: ManifestFile[] = [];
   const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (/\.ya?ml$/.test(entry.name) && !/^kustomization\.ya?ml$/.test(entry.name)) {

@@ -49,7 +49,7 @@ describe('Alerts section', () => {
     expect(named.length).toBeGreaterThanOrEqual(5);
     for (const address of named) {
       const pattern = new RegExp(`^${address.replace(/\./g, '\\.').replace(/<[a-z]+>/g, '[a-z_]+')}$`);
-      expect(synthesized.some((a) => pattern.test(a))).toBe(true);
+      expect({ address, exists: synthesized.some((a) => pattern.test(a)) }).toEqual({ address, exists: true });
     }
   });
 

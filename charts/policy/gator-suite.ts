@@ -123,5 +123,6 @@ export function renderGatorSuite(groups: readonly PolicyCaseGroup[] = POLICY_CAS
     }),
   };
   files.set('suite.yaml', HEADER + Yaml.stringify(suite));
-  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  // Code-point order: the same on every machine, whatever its locale.
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
