@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBuiltInRole } from '../../config/built-in-roles';
-import { addresses, alertingDoc, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
+import { addresses, alertingDoc, azurePolicyDoc, exampleDoc, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -53,6 +53,7 @@ describe('README: permission table', () => {
       alertingDoc(),
       withCluster(exampleDoc(), (c) => void (c.acr = { name: 'contosofinacr', create: true })),
       withCluster(exampleDoc(), (c) => void (c.privateCluster = true)),
+      azurePolicyDoc(),
     ];
     const documented = rows.flatMap((row) => backticked(row[1])).sort();
     expect([...new Set(documented)].sort()).toEqual(synthesizedTypes(everything));
@@ -84,6 +85,7 @@ describe('README: resource providers per feature', () => {
     '`alerts`': (c) => void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] } }),
     '`alerts.prometheus`': (c) =>
       void (c.alerts = { actionGroup: { emails: ['oncall@example.com'] }, prometheus: { azureMonitorWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Monitor/accounts/mini-amw' } }),
+    '`policy.engine: azure-policy`': (c) => void (c.policy = { engine: 'azure-policy', namespaces: ['production'], allowedRepos: ['kevingbb/'] }),
     '`flowLogs`': (c) =>
       void (c.flowLogs = {
         targetResourceId:
