@@ -8,15 +8,19 @@
  * set), so a re-plan after create or import changes nothing. No Azure and no terraform plan run
  * here; the plan-time behaviour stands in as the condition and message Terraform would evaluate.
  */
-import { ALLOWED_IMAGES_DEFINITION } from '../../config/azure-policy-definition';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALLOWED_IMAGES_DEFINITION, DEFINITION_EXCLUDED_NAMESPACES } from '../../config/azure-policy-definition';
 import { DataAzurermKubernetesCluster, ResourcePolicyAssignment } from '../../stacks/terraform-classes';
-import { addresses, azurePolicyDoc, exampleDoc, resource, synthDoc, withCluster, type Doc } from './helpers';
+import { ROOT, addresses, azurePolicyDoc, exampleDoc, resource, synthDoc, withCluster, type Doc } from './helpers';
 
 const TYPE = 'azurerm_resource_policy_assignment';
 const NAME = 'allowed_images_policy_assignment';
 const D = '0123456789abcdef'.repeat(4);
 
 const assignmentOf = (doc: Doc) => resource(synthDoc(doc).json, TYPE, NAME);
+const postconditionsOf = (doc: Doc) =>
+  synthDoc(doc).json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition as Array<{ condition: string; error_message: string }>;
 
 describe('the assignment', () => {
   test('field by field: nothing else is set', () => {
@@ -93,8 +97,7 @@ describe('the assignment', () => {
 });
 
 describe('plan-time check: the add-on must be on', () => {
-  const postconditions = (doc: Doc) =>
-    synthDoc(doc).json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition as Array<{ condition: string; error_message: string }>;
+  const postconditions = postconditionsOf;
 
   test('fails the plan naming clusters[i].policy.engine and the az command that fixes it', () => {
     expect(postconditions(azurePolicyDoc())).toContainEqual({
@@ -119,5 +122,28 @@ describe('resource providers', () => {
   test('the assignment is Microsoft.Authorization, which the stack registers', () => {
     const { json } = synthDoc(azurePolicyDoc());
     expect(json.provider.azurerm[0].resource_providers_to_register).toEqual(['Microsoft.Authorization']);
+  });
+});
+
+describe('README, "The Azure Policy engine", is true to the code', () => {
+  const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const flat = README.replace(/\s+/g, ' ');
+  const example = withCluster(exampleDoc(), (c) => void (c.policy.engine = 'azure-policy'));
+
+  test("quotes the plan check's message for the example cluster", () => {
+    const message = postconditionsOf(example).find((p) => p.condition.includes('azure_policy_enabled'))!.error_message;
+    expect(flat).toContain(message);
+  });
+
+  test("shows the regex synthesized for the example's allow-list", () => {
+    const regex = JSON.parse(assignmentOf(example).parameters).allowedContainerImagesRegex.value;
+    expect(README.split('\n')).toContain(regex);
+  });
+
+  test('names the definition id, the default exclusions and the assignment name pattern', () => {
+    expect(README).toContain(`\`${ALLOWED_IMAGES_DEFINITION.id}\`, version ${ALLOWED_IMAGES_DEFINITION.version}`);
+    expect(README).toContain(DEFINITION_EXCLUDED_NAMESPACES.map((ns) => `\`${ns}\``).join(', '));
+    expect(assignmentOf(example).name).toBe('aks-day2-contosofin-allowed-images');
+    expect(README).toContain('`aks-day2-<cluster>-allowed-images`');
   });
 });
