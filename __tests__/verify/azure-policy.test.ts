@@ -9,6 +9,8 @@
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { renderCluster } from '../../charts/render';
 import { parseConfig } from '../../config/load';
 import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
 import type { CheckContext, CheckId } from '../../verify/check';
@@ -57,6 +59,12 @@ describe('dist/ and what verify looks for', () => {
   test('dist/contosoazp/ holds the smoke test and no policy object', () => {
     const kinds = readManifestFiles(join(FIXTURE_DIST, 'contosoazp')).flatMap((f) => f.objects.map((o) => `${f.path}: ${o.kind}`));
     expect(kinds).toEqual(['smoke-test/smoke-test.yaml: Pod', 'smoke-test/smoke-test.yaml: Job']);
+  });
+
+  test('render lays out no policy folder: the root kustomization lists nothing, the smoke test has its own', () => {
+    const files = renderCluster(configured);
+    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'smoke-test/kustomization.yaml', 'smoke-test/smoke-test.yaml']);
+    expect(parse(files.get('kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] });
   });
 
   test('the assignment, its id (from the resource group on) and the regex come from the config', () => {
