@@ -70,6 +70,9 @@ export function renderCluster(cluster: ClusterConfig, options: RenderOptions = {
     ]);
     folders.push(DIST_FOLDERS.policy);
   }
+  // engine azure-policy: the policy is an Azure Policy assignment in the cluster's stack
+  // (stacks/allowed-images-policy-assignment.ts); the add-on puts its own Gatekeeper objects on
+  // the cluster, so GitOps applies no policy object at all.
   if (cluster.smokeTest) {
     addFolder(DIST_FOLDERS.smokeTest, [
       { file: 'smoke-test.yaml', chart: new SmokeTestChart(app, 'smoke', { smokeTest: cluster.smokeTest }) },

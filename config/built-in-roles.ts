@@ -8,7 +8,8 @@ import { closest } from './suggest';
  * articles/role-based-access-control/built-in-roles.md (ms.date 04/09/2026, commit 00a5832),
  * copied by hand on 2026-11. This is a CURATED subset, not the full list (~600 roles): the
  * categories Privileged, General and Monitor in full, and the roles of the Containers
- * (ACR, AKS), Storage, Networking and Identity categories that matter next to an AKS cluster.
+ * (ACR, AKS), Storage, Networking, Identity and Management and governance categories that
+ * matter next to an AKS cluster (Resource Policy Contributor: the azure-policy engine's assignment).
  * Any other role, built-in or custom, is given by its role definition GUID.
  *
  * Role names are compared case-insensitively (ARM compares them so); the spelling below is
@@ -19,7 +20,7 @@ export interface BuiltInRole {
   /** Role definition GUID (`az role definition list --name "<name>" --query [].name -o tsv`). */
   readonly id: string;
   /** The heading of Microsoft's page the role is listed under. */
-  readonly category: 'Privileged' | 'General' | 'Monitor' | 'Containers' | 'Storage' | 'Networking' | 'Identity';
+  readonly category: 'Privileged' | 'General' | 'Monitor' | 'Containers' | 'Storage' | 'Networking' | 'Identity' | 'Management and governance';
 }
 
 const role = (category: BuiltInRole['category']) => (name: string, id: string): BuiltInRole => ({ name, id, category });
@@ -30,6 +31,7 @@ const containers = role('Containers');
 const storage = role('Storage');
 const networking = role('Networking');
 const identity = role('Identity');
+const governance = role('Management and governance');
 
 export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   privileged('Contributor', 'b24988ac-6180-42a0-ab88-20f7382dd24c'),
@@ -120,6 +122,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
 
   identity('Managed Identity Contributor', 'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59'),
   identity('Managed Identity Operator', 'f1a07417-d97a-45cb-824c-7a7467783830'),
+
+  governance('Resource Policy Contributor', '36243c78-bf99-498c-9df9-86d9f8d28608'),
 ];
 
 const BY_LOWER_NAME = new Map(BUILT_IN_ROLES.map((r) => [r.name.toLowerCase(), r]));

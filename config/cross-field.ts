@@ -9,6 +9,7 @@ import {
   DEFAULT_WORKSPACE_LOG_CATEGORIES,
 } from './model';
 import { RECOMMENDED_METRIC_ALERTS } from './aks-platform-metrics';
+import { ALWAYS_EXCLUDED_NAMESPACES } from './azure-policy-definition';
 
 /** A problem found by a rule that spans fields; `path` names the field to change. */
 export interface CrossFieldProblem {
@@ -62,6 +63,18 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
 
     problems.push(...workspaceLogsProblems(c, at));
     problems.push(...alertsProblems(c, at));
+
+    // The Azure Policy definition never judges these namespaces, whatever the assignment says.
+    if (policy?.engine === 'azure-policy' && Array.isArray(policy.namespaces)) {
+      policy.namespaces.forEach((ns, j) => {
+        if ((ALWAYS_EXCLUDED_NAMESPACES as readonly unknown[]).includes(ns)) {
+          problems.push({
+            path: at('policy', 'namespaces', j),
+            message: `"${ns}" is never judged by engine azure-policy: the built-in definition excludes ${ALWAYS_EXCLUDED_NAMESPACES.join(', ')} by design, so this namespace would look protected and is not; remove it, or use engine gatekeeper or vap`,
+          });
+        }
+      });
+    }
 
     if (policy?.includeAcr === true && c.acr === undefined) {
       problems.push({ path: at('policy', 'includeAcr'), message: 'is true but the cluster has no acr to include' });
@@ -120,8 +133,17 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
       [['flowLogs', 'targetResourceId'], idGroup(flow?.targetResourceId)],
       [['flowLogs', 'trafficAnalytics', 'workspaceResourceId'], idGroup(asRecord(flow?.trafficAnalytics)?.workspaceResourceId)],
     ];
+    // The add-on names its constraint itself; the assignment's name is derived (model.ts).
+    const policy = asRecord(c.policy);
+    if (policy?.engine === 'azure-policy' && policy.name !== undefined) {
+      warnings.push({
+        path: ['clusters', i, 'policy', 'name'],
+        message: `is not used by engine azure-policy: the add-on names the constraint it creates, and the assignment is named aks-day2-${typeof c.name === 'string' ? c.name : '<cluster>'}-allowed-images; remove it`,
+      });
+    }
+
     // Allow-list entries written for upstream's prefix match (policy-warnings.ts).
-    const repos = asRecord(c.policy)?.allowedRepos;
+    const repos = policy?.allowedRepos;
     (Array.isArray(repos) ? repos : []).forEach((entry, j) => {
       const why = typeof entry === 'string' ? entryWarning(entry) : undefined;
       if (why) warnings.push({ path: ['clusters', i, 'policy', 'allowedRepos', j], message: `"${entry}" ${why}` });

@@ -440,7 +440,11 @@ const repoEntry = z
   .regex(/^\S*$/, 'must not contain whitespace');
 
 export const PolicySchema = z.strictObject({
-  engine: z.enum(['gatekeeper', 'vap'], { error: 'must be "gatekeeper" or "vap"' }).optional(),
+  engine: z
+    .enum(['gatekeeper', 'vap', 'azure-policy'], {
+      error: 'must be "gatekeeper" (Gatekeeper 3.18+), "vap" (ValidatingAdmissionPolicy, Kubernetes 1.30+) or "azure-policy" (the AKS Azure Policy add-on)',
+    })
+    .optional(),
   namespaces: uniqueList(namespace, 'namespace').min(1, 'must list at least one namespace'),
   allowedRepos: uniqueList(repoEntry, 'repo').min(1, 'must list at least one repo (an empty list admits nothing)'),
   /** Add the ACR's login server (`<acr>.azurecr.io/`) to allowedRepos. */
@@ -456,7 +460,7 @@ export const PolicySchema = z.strictObject({
       error: 'must be "deny" (refuse), "warn" (admit with a warning) or "audit" (admit and only record)',
     })
     .optional(),
-  /** Name of the constraint (or VAP binding). */
+  /** Name of the constraint (or VAP binding); not used by azure-policy, whose add-on names the constraint. */
   name: name(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 name (1-253 of a-z, 0-9, "-" and ".")', {
     min: 1,
     max: 253,

@@ -81,6 +81,18 @@ export class ClusterLookups extends Construct {
                 },
               ]
             : []),
+          ...(cluster.policy?.engine === 'azure-policy'
+            ? [
+                {
+                  // The assignment alone enforces nothing: the add-on turns it into a Gatekeeper
+                  // constraint on the cluster. `azure_policy_enabled` is the data source's
+                  // addonProfiles["azurepolicy"].enabled, set only when Azure returns add-on
+                  // profiles (kubernetes_cluster_data_source.go), so it may be null: `== true`.
+                  condition: '${self.azure_policy_enabled == true}',
+                  errorMessage: `${at}.policy.engine is azure-policy (cluster "${cluster.name}") but the Azure Policy add-on of ${cluster.aksName} is off, so the assignment would enforce nothing: enable it (az aks enable-addons --addons azure-policy -g ${cluster.resourceGroup} -n ${cluster.aksName}), or set ${at}.policy.engine to gatekeeper or vap.`,
+                },
+              ]
+            : []),
           ...(cluster.monitoring && 'monitoringAgent' in cluster.monitoring.principal
             ? [
                 {

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackend } from '../config/model';
 import { AcrPullForKubelet } from './acr-pull-for-kubelet';
 import { AlertActionGroup } from './alert-action-group';
+import { AllowedImagesPolicyAssignment } from './allowed-images-policy-assignment';
 import { AuditLogSink } from './audit-log-sink';
 import { ClusterLookups } from './cluster-lookups';
 import { ClusterProviders } from './cluster-providers';
@@ -51,6 +52,8 @@ export class ClusterStack extends TerraformStack {
   public readonly metricAlerts?: PlatformMetricAlerts;
   public readonly prometheusRuleGroups?: RecommendedPrometheusRuleGroups;
   public readonly flowLogs?: VnetFlowLogs;
+  /** The allowed-registries policy as an Azure Policy assignment (policy.engine: azure-policy). */
+  public readonly allowedImagesPolicy?: AllowedImagesPolicyAssignment;
   public readonly endpoints: EndpointOutputs;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
@@ -135,6 +138,15 @@ export class ClusterStack extends TerraformStack {
         networkWatcher: this.lookups.networkWatcher!,
         workspace: this.lookups.trafficAnalyticsWorkspace,
         resourceGroupName: cluster.resourceGroup,
+      });
+    }
+
+    const policy = cluster.policy;
+    if (policy?.engine === 'azure-policy' && policy.azurePolicy) {
+      this.allowedImagesPolicy = new AllowedImagesPolicyAssignment(this, 'allowed-images-policy', {
+        policy,
+        names: policy.azurePolicy,
+        clusterId: aks.id,
       });
     }
 

@@ -20,6 +20,7 @@ export { MonitorAlertPrometheusRuleGroup } from '@cdktf/provider-azurerm/lib/mon
 export { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 export { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 export { NetworkWatcherFlowLog } from '@cdktf/provider-azurerm/lib/network-watcher-flow-log';
+export { ResourcePolicyAssignment } from '@cdktf/provider-azurerm/lib/resource-policy-assignment';
 export { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 export { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 export { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';

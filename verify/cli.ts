@@ -34,7 +34,9 @@ context (or --context), using the names synthesized into dist/<cluster>/:
                     default/kubernetes (for the firewall allow-list)
   policy-installed  Gatekeeper: ConstraintTemplate created and the constraint present with
                     enforcementAction deny; vap: the ValidatingAdmissionPolicy (no type-check
-                    warnings) and its binding with validationActions Deny
+                    warnings) and its binding with validationActions Deny; azure-policy: the
+                    add-on's constraint for the cluster's assignment, with the synthesized regex
+                    (as policy.enforcement says in each case)
   policy-works      server-side dry run (nothing is created): a Pod with a disallowed image is
                     refused by the policy in each policy namespace, a Pod with an allowed image
                     is admitted there, and the disallowed image is admitted in the smoke-test
@@ -162,7 +164,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   try {
     if (ids.has('policy-installed') || ids.has('policy-works') || ids.has('smoke-job')) {
       const files = readManifestFiles(distDir);
-      if (ids.has('policy-installed') || ids.has('policy-works')) policy = findPolicy(files, cluster.policy!.engine, distDir);
+      if (ids.has('policy-installed') || ids.has('policy-works')) policy = findPolicy(files, cluster.policy!.engine, distDir, cluster);
       if (ids.has('smoke-job')) smoke = findSmoke(files, distDir);
     }
   } catch (e) {

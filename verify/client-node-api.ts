@@ -102,6 +102,7 @@ export function connect(source: KubeconfigSource, options: ConnectOptions): Conn
       call(() => discovery.listNamespacedEndpointSlice({ namespace, labelSelector })).then(asList),
     getClusterObject: ({ group, version, plural, name }) =>
       call(() => custom.getClusterCustomObject({ group, version, plural, name })).then(asObject),
+    listClusterObjects: ({ group, version, plural }) => call(() => custom.listClusterCustomObject({ group, version, plural })).then(asList),
     dryRunCreatePod: (namespace, pod) =>
       call(() => core.createNamespacedPod({ namespace, body: pod as never, dryRun: 'All' })).then(asObject),
     createConfigMap: (namespace, configMap) =>

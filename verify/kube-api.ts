@@ -14,6 +14,7 @@ export interface KubeObject {
     readonly namespace?: string;
     readonly uid?: string;
     readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
     readonly creationTimestamp?: string | Date;
   };
   readonly [field: string]: unknown;
@@ -31,10 +32,15 @@ export interface ClusterObjectRef {
   readonly name: string;
 }
 
+/** A cluster-scoped resource of a named API group, e.g. the constraints of one kind. */
+export type ClusterResourceRef = Omit<ClusterObjectRef, 'name'>;
+
 export interface KubeApi {
   listNodes(): Promise<KubeList>;
   listEndpointSlices(namespace: string, labelSelector: string): Promise<KubeList>;
   getClusterObject(ref: ClusterObjectRef): Promise<KubeObject>;
+  /** Every object of a cluster-scoped custom resource (the Azure Policy add-on's constraints, whose names it picks). */
+  listClusterObjects(ref: ClusterResourceRef): Promise<KubeList>;
   /** POST the Pod with `?dryRun=All`: admission runs in full, nothing is stored. */
   dryRunCreatePod(namespace: string, pod: KubeObject): Promise<KubeObject>;
   createConfigMap(namespace: string, configMap: KubeObject): Promise<KubeObject>;

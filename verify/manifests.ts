@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { allowedImagesParameters } from '../config/azure-policy-definition';
+import type { ClusterConfig, PolicyEngine } from '../config/model';
 import type { KubeObject } from './kube-api';
 
 /**
@@ -28,7 +30,24 @@ export interface VapPolicyManifests {
   readonly bindingName: string;
 }
 
-export type PolicyManifests = GatekeeperPolicyManifests | VapPolicyManifests;
+/**
+ * engine azure-policy: nothing of the policy is in dist/ (the add-on creates the constraint on
+ * the cluster from the Azure Policy assignment), so what verify looks for comes from the config,
+ * through the same functions the stack uses.
+ */
+export interface AzurePolicyManifests {
+  readonly engine: 'azure-policy';
+  readonly assignmentName: string;
+  /**
+   * The end of the assignment's id, from the resource group on (lowercase): the constraint's
+   * `azure-policy-assignment-id` annotation ends with it. The subscription may not be in the config.
+   */
+  readonly assignmentIdSuffix: string;
+  /** The assignment's allowedContainerImagesRegex: the constraint's `imageRegex` once synced. */
+  readonly imageRegex: string;
+}
+
+export type PolicyManifests = GatekeeperPolicyManifests | VapPolicyManifests | AzurePolicyManifests;
 
 export interface SmokeManifests {
   readonly job: KubeObject;
@@ -94,9 +113,33 @@ const group = (o: KubeObject) => (o.apiVersion ?? '').split('/').slice(0, -1).jo
 const version = (o: KubeObject) => (o.apiVersion ?? '').split('/').pop() ?? '';
 const name = (o: KubeObject) => o.metadata?.name ?? '';
 
-/** The Gatekeeper or VAP objects for `engine`, or a ManifestError saying what is missing. */
-export function findPolicy(files: readonly ManifestFile[], engine: 'gatekeeper' | 'vap', dir: string): PolicyManifests {
+/** Kinds only the gatekeeper and vap engines put into dist/<cluster>/. */
+const POLICY_OBJECT_KINDS = ['ConstraintTemplate', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+
+/**
+ * The Gatekeeper or VAP objects for `engine`, or a ManifestError saying what is missing. For
+ * azure-policy (which needs `cluster`): the assignment to look for, and an error when dist/ still
+ * holds another engine's objects (GitOps would apply a second policy next to the add-on's).
+ */
+export function findPolicy(files: readonly ManifestFile[], engine: PolicyEngine, dir: string, cluster?: ClusterConfig): PolicyManifests {
   const objects = all(files).map((x) => x.object);
+  if (engine === 'azure-policy') {
+    const policy = cluster?.policy;
+    if (!cluster || !policy?.azurePolicy) throw new Error('findPolicy: engine azure-policy needs the cluster with its policy');
+    const stale = all(files).filter((x) => POLICY_OBJECT_KINDS.includes(x.object.kind ?? '') || group(x.object) === 'constraints.gatekeeper.sh');
+    if (stale.length > 0) {
+      throw new ManifestError(
+        `${dir}/ holds ${stale.map((x) => `${x.object.kind} ${name(x.object)} (${x.file})`).join(', ')}, but policy.engine is azure-policy: run \`npm run synth\` and commit dist/, so GitOps removes them`,
+      );
+    }
+    const assignment = policy.azurePolicy.name;
+    return {
+      engine,
+      assignmentName: assignment,
+      assignmentIdSuffix: `/resourcegroups/${cluster.resourceGroup}/providers/microsoft.containerservice/managedclusters/${cluster.aksName}/providers/microsoft.authorization/policyassignments/${assignment}`.toLowerCase(),
+      imageRegex: allowedImagesParameters(policy).allowedContainerImagesRegex.value,
+    };
+  }
   if (engine === 'vap') {
     const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
     const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');

@@ -354,8 +354,8 @@ describe('policy', () => {
     expectOne((c) => (c.clusters[0].policy.namespaces = ['Production']), 'clusters[0].policy.namespaces[0]', /namespace/);
     expectOne((c) => (c.clusters[0].policy.namespaces = []), 'clusters[0].policy.namespaces', /at least one namespace/);
   });
-  test('engine is gatekeeper or vap', () => {
-    expectOne((c) => (c.clusters[0].policy.engine = 'opa'), 'clusters[0].policy.engine', /"gatekeeper" or "vap"/);
+  test('engine is gatekeeper, vap or azure-policy', () => {
+    expectOne((c) => (c.clusters[0].policy.engine = 'opa'), 'clusters[0].policy.engine', /"gatekeeper" .*, "vap" .* or "azure-policy" \(the AKS Azure Policy add-on\)$/);
   });
   test('enforcement is deny, warn or audit (not the engines\' own words)', () => {
     for (const bad of ['dryrun', 'Deny', 'block']) {

@@ -24,6 +24,14 @@ export type Json = Record<string, any>;
 /** The alerting fixture: alerts, workspaceLogs and the monitoringAgent principal at once. */
 export const ALERTING_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures', 'alerting.yaml'), 'utf8');
 
+/** A cluster with `policy.engine: azure-policy` (an Azure Policy assignment, no dist/ policy). */
+export const AZURE_POLICY_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures', 'azure-policy.yaml'), 'utf8');
+
+/** A fresh, mutable copy of the azure-policy fixture as plain data. */
+export function azurePolicyDoc(): Doc {
+  return parse(AZURE_POLICY_YAML) as Doc;
+}
+
 /** A fresh, mutable copy of the alerting fixture as plain data. */
 export function alertingDoc(): Doc {
   return parse(ALERTING_YAML) as Doc;
@@ -151,5 +159,5 @@ export const FEATURE_CONFIGS: Readonly<Record<string, (c: Doc) => void>> = {
   flowLogs: (c) =>
     void (c.flowLogs = {
       targetResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mini-rg/providers/Microsoft.Network/virtualNetworks/mini-vnet',
-    }),
+    }),  'policy.engine: azure-policy': (c) => void (c.policy = { engine: 'azure-policy', namespaces: ['production'], allowedRepos: ['kevingbb/'] }),
 };

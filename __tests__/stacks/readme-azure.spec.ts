@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findBuiltInRole } from '../../config/built-in-roles';
-import { addresses, alertingDoc, exampleDoc, FEATURE_CONFIGS, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
+import { addresses, alertingDoc, azurePolicyDoc, exampleDoc, FEATURE_CONFIGS, minimalDoc, ROOT, synthDoc, withCluster, type Doc, type Json } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -53,6 +53,7 @@ describe('README: permission table', () => {
       alertingDoc(),
       withCluster(exampleDoc(), (c) => void (c.acr = { name: 'contosofinacr', create: true })),
       withCluster(exampleDoc(), (c) => void (c.privateCluster = true)),
+      azurePolicyDoc(),
     ];
     const documented = rows.flatMap((row) => backticked(row[1])).sort();
     expect([...new Set(documented)].sort()).toEqual(synthesizedTypes(everything));

@@ -7,7 +7,7 @@ import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { AZURE_RESOURCE_PROVIDER_NAMES, azureResourceProviderName, resourceProvidersOf } from '../../stacks/resource-providers';
 import { ClusterProviders } from '../../stacks/cluster-providers';
-import { alertingDoc, bareStack, exampleDoc, FEATURE_CONFIGS, minimalDoc, synthDoc, synthStack, withCluster } from './helpers';
+import { alertingDoc, azurePolicyDoc, bareStack, exampleDoc, FEATURE_CONFIGS, minimalDoc, synthDoc, synthStack, withCluster } from './helpers';
 
 /**
  * The namespace of each resource type, from the "API Providers" section of its page in the
@@ -24,6 +24,9 @@ const API_PROVIDER: Record<string, string> = {
   azurerm_monitor_action_group: 'Microsoft.Insights',
   azurerm_monitor_metric_alert: 'Microsoft.Insights',
   azurerm_monitor_alert_prometheus_rule_group: 'Microsoft.AlertsManagement',
+  // A policyAssignments resource (Microsoft.Authorization/policyAssignments); the page has no
+  // "API Providers" section, the type's namespace says it.
+  azurerm_resource_policy_assignment: 'Microsoft.Authorization',
 };
 
 const FEATURES = FEATURE_CONFIGS;
@@ -48,6 +51,7 @@ describe('what each feature registers', () => {
     ['alerts', ['microsoft.insights']],
     ['alerts.prometheus', ['Microsoft.AlertsManagement', 'microsoft.insights']],
     ['flowLogs', ['microsoft.insights', 'Microsoft.Network', 'Microsoft.Storage']],
+    ['policy.engine: azure-policy', ['Microsoft.Authorization']],
   ])('%s → %j', (feature, expected) => {
     expect(registeredFor(feature)).toEqual(expected);
   });
@@ -80,7 +84,7 @@ describe('the convention: constructs that create Azure resources declare RESOURC
   const everything = withCluster(exampleDoc(), (c) => {
     c.acr = { name: 'contosofinacr', create: true };
   });
-  const stacks = [synthDoc(exampleDoc()).stack, synthDoc(everything).stack, synthDoc(alertingDoc()).stack];
+  const stacks = [synthDoc(exampleDoc()).stack, synthDoc(everything).stack, synthDoc(alertingDoc()).stack, synthDoc(azurePolicyDoc()).stack];
 
   test("each resource's namespace (from the provider docs) is declared by the construct that creates it", () => {
     const seen = new Set<string>();
@@ -105,6 +109,7 @@ describe('the convention: constructs that create Azure resources declare RESOURC
       'azurerm_monitor_diagnostic_setting',
       'azurerm_monitor_metric_alert',
       'azurerm_network_watcher_flow_log',
+      'azurerm_resource_policy_assignment',
       'azurerm_role_assignment',
       'azurerm_storage_account',
       'azurerm_storage_management_policy',

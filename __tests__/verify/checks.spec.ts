@@ -53,7 +53,7 @@ async function run(
     api: new FakeKubeApi(fake, { requestTimeoutMs: opts.requestTimeoutMs, unreachable: opts.unreachable }),
     cluster,
     distDir: dir,
-    policy: findPolicy(files, cluster.policy!.engine, dir),
+    policy: findPolicy(files, cluster.policy!.engine, dir, cluster),
     smoke: findSmoke(files, dir),
     clock,
     timeoutMs: opts.timeoutMs ?? 5000,

@@ -77,10 +77,10 @@ describe('usage (exit 2)', () => {
   test('--cluster missing or unknown: lists the clusters of the config', async () => {
     const missing = await cli([]);
     expect(missing.code).toBe(EXIT.usage);
-    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, bare)`]);
+    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare)`]);
     const unknown = await cli(['--cluster', 'contoso']);
     expect(unknown.code).toBe(EXIT.usage);
-    expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, bare`]);
+    expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare`]);
   });
 
   test('--only with a check the config does not enable', async () => {

@@ -1,7 +1,9 @@
 import { GATEKEEPER_ENFORCEMENT_ACTION, VAP_VALIDATION_ACTIONS } from '../../charts/policy/enforcement';
+import { ADDON_CONSTRAINT, ADDON_ENFORCEMENT_ACTION } from '../../config/azure-policy-definition';
 import type { Check, CheckContext, CheckOutcome } from '../check';
 import { KubeApiError, type KubeObject } from '../kube-api';
-import type { GatekeeperPolicyManifests, VapPolicyManifests } from '../manifests';
+import type { AzurePolicyManifests, GatekeeperPolicyManifests, VapPolicyManifests } from '../manifests';
+import { ADDON_SYNC_NOTE, findAddonConstraint, missingConstraintLine } from './addon-constraint';
 
 interface TemplateStatus {
   readonly created?: boolean;
@@ -11,7 +13,9 @@ interface TemplateStatus {
 /**
  * Runbook: "kubectl get constrainttemplate,k8sallowedrepos": the template took and the constraint
  * exists, enforcing as `policy.enforcement` says (deny, warn or audit): a constraint in dryrun
- * fails when the config says deny, and one in deny fails when the config says audit.
+ * fails when the config says deny, and one in deny fails when the config says audit. With
+ * engine azure-policy: the constraint the add-on made from this cluster's assignment exists,
+ * carries the synthesized regex and enforces as configured.
  */
 export const policyInstalledCheck: Check = {
   id: 'policy-installed',
@@ -19,7 +23,7 @@ export const policyInstalledCheck: Check = {
   notApplicable: (cluster) => (cluster.policy ? undefined : 'the cluster has no policy in the config'),
   async run(ctx) {
     const policy = ctx.policy!;
-    return policy.engine === 'gatekeeper' ? gatekeeper(ctx, policy) : vap(ctx, policy);
+    return policy.engine === 'gatekeeper' ? gatekeeper(ctx, policy) : policy.engine === 'vap' ? vap(ctx, policy) : azurePolicy(ctx, policy);
   },
 };
 
@@ -104,6 +108,63 @@ async function vap({ api, distDir, cluster }: CheckContext, p: VapPolicyManifest
     passed: problems.length === 0,
     expected,
     got: problems.length === 0 ? `policy ${p.policyName} and binding ${p.bindingName} present, validationActions [${actions.join(', ')}]` : problems.join('; '),
+  };
+}
+
+interface ScopedEnforcementAction {
+  readonly action?: string;
+  readonly enforcementPoints?: ReadonlyArray<{ readonly name?: string }>;
+}
+
+/**
+ * The actions a Gatekeeper constraint takes at admission (the webhook): its enforcementAction, or
+ * for `scoped` those of its scopedEnforcementActions at validation.gatekeeper.sh or `*`
+ * (gatekeeper pkg/util/enforcement_action.go: WebhookEnforcementPoint, AllEnforcementPoints).
+ */
+function webhookActions(spec: { enforcementAction?: string; scopedEnforcementActions?: readonly ScopedEnforcementAction[] }): string[] {
+  const action = spec.enforcementAction ?? 'deny';
+  if (action !== 'scoped') return [action];
+  return (spec.scopedEnforcementActions ?? [])
+    .filter((s) => (s.enforcementPoints ?? []).some((p) => p.name === 'validation.gatekeeper.sh' || p.name === '*'))
+    .map((s) => s.action ?? '?');
+}
+
+async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifests): Promise<CheckOutcome> {
+  const enforcement = cluster.policy!.enforcement;
+  const want = ADDON_ENFORCEMENT_ACTION[enforcement];
+  const wantText = want === 'scoped' ? 'scoped with warn at admission' : want;
+  const expected = `${ADDON_CONSTRAINT.kind} constraint of assignment ${p.assignmentName} (made by the Azure Policy add-on), imageRegex as synthesized, enforcementAction ${wantText} (policy.enforcement ${enforcement})`;
+  const lookup = await findAddonConstraint(api, p);
+  if (lookup.status !== 'found') return { passed: false, expected, got: missingConstraintLine(lookup, p, cluster) };
+
+  const { constraint } = lookup;
+  const name = constraint.metadata?.name ?? '?';
+  const spec = (constraint.spec ?? {}) as {
+    enforcementAction?: string;
+    scopedEnforcementActions?: readonly ScopedEnforcementAction[];
+    parameters?: Record<string, unknown>;
+  };
+  const action = spec.enforcementAction ?? 'deny';
+  const atWebhook = webhookActions(spec);
+  const enforcesAsConfigured =
+    want === 'scoped' ? action === 'scoped' && atWebhook.includes('warn') && !atWebhook.includes('deny') : action === want;
+  const regex = spec.parameters?.[ADDON_CONSTRAINT.regexParameter];
+  const problems = [
+    regex === p.imageRegex
+      ? ''
+      : `its ${ADDON_CONSTRAINT.regexParameter} is not the synthesized one (${JSON.stringify(regex)}): the assignment has not reached the cluster yet (${ADDON_SYNC_NOTE}) or was not deployed (npx cdktf deploy ${cluster.name})`,
+    enforcesAsConfigured
+      ? ''
+      : `enforcementAction ${action}${action === 'scoped' ? ` (webhook: ${atWebhook.join(', ') || 'none'})` : ''}, but policy.enforcement ${enforcement} means ${wantText}` +
+        (enforcement === 'warn' ? ' (the add-on maps effect Audit with warn to it only in recent versions: Azure/AKS#5745)' : '') +
+        ` (deploy the stack, then wait for the add-on: ${ADDON_SYNC_NOTE})`,
+  ].filter(Boolean);
+  const violations = (constraint.status as { totalViolations?: number } | undefined)?.totalViolations;
+  const audit = typeof violations === 'number' ? `; audit: ${violations} existing violation(s)` : '';
+  return {
+    passed: problems.length === 0,
+    expected,
+    got: `${ADDON_CONSTRAINT.kind} ${name} present, enforcementAction ${action}` + (problems.length ? `; ${problems.join('; ')}` : `, imageRegex as synthesized${audit}`),
   };
 }
 

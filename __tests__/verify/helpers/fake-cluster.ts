@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RE2JS } from '@bufbuild/re2';
 import { parseAllDocuments } from 'yaml';
+import { ADDON_CONSTRAINT, allowedImagesParameters } from '../../../config/azure-policy-definition';
+import { loadConfig } from '../../../config/load';
+import type { ClusterConfig } from '../../../config/model';
 import * as shapes from '../fixtures/api-shapes';
 import { ENGINES, constraintMatchesObject, reviewGatekeeper, reviewVap, type AdmissionRequest, type Review } from '../../policy/cel-harness';
-import { FIXTURE_DIST } from './cli-process';
+import { FIXTURE_CONFIG, FIXTURE_DIST } from './cli-process';
 
 /**
  * An emulated Kubernetes API server: routes the REST calls `verify` makes (method + path +
@@ -36,7 +40,13 @@ export interface Behaviour {
   readonly token?: string;
   readonly notReadyNodes?: readonly string[];
   readonly apiServerIps?: readonly string[];
-  readonly installed?: 'gatekeeper' | 'vap' | 'nothing';
+  readonly installed?: 'gatekeeper' | 'vap' | 'azure-policy' | 'nothing';
+  /**
+   * azure-policy: how far the add-on got with the assignment. synced (default): its constraint is
+   * there; no-template: the constraint kind does not exist yet; not-yet: other assignments'
+   * constraints only; stale-regex: the constraint still carries an older imageRegex.
+   */
+  readonly addonSync?: 'synced' | 'no-template' | 'not-yet' | 'stale-regex';
   readonly templateCreated?: boolean;
   /** Overrides the applied constraint's spec.enforcementAction (someone edited it on the cluster). */
   readonly enforcementAction?: string;
@@ -70,6 +80,8 @@ export interface PolicyUnderTest {
   readonly constraint?: any;
   readonly vap?: any;
   readonly binding?: any;
+  /** azure-policy: the constraint the add-on makes from this cluster's assignment, and those of other assignments. */
+  readonly addon?: { readonly ours: any; readonly others: readonly any[] };
 }
 
 /** Read the policy objects of a synthesized cluster folder. */
@@ -93,6 +105,60 @@ export function policyUnderTest(clusterDir: string): PolicyUnderTest {
 
 export const CONTOSOFIN_POLICY = policyUnderTest(join(FIXTURE_DIST, 'contosofin'));
 export const CONTOSOVAP_POLICY = policyUnderTest(join(FIXTURE_DIST, 'contosovap'));
+
+/**
+ * What the Azure Policy add-on puts on the cluster for an azure-policy cluster: its constraint,
+ * made from the assignment's parameters (the function the stack passes them through; the stack
+ * specs check the synthesized assignment against it), and the constraint of another assignment of
+ * the same definition (a subscription-wide one, audit only, with an unanchored aks-baseline-style
+ * regex), so verify must pick its own by the assignment annotation.
+ */
+export function azurePolicyUnderTest(cluster: ClusterConfig): PolicyUnderTest {
+  const policy = cluster.policy!;
+  const params = allowedImagesParameters(policy);
+  const sub = cluster.subscriptionId ?? '00000000-0000-0000-0000-000000000000';
+  return {
+    addon: {
+      // `resourcegroups` lowercased: how it appears in a public kubectl transcript of such a constraint.
+      ours: shapes.addonConstraint({
+        name: 'azurepolicy-k8sazurev2containerallowedimag-3f1c0a9e7b5d2c4e6a80',
+        assignmentId: `/subscriptions/${sub}/resourcegroups/${cluster.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${cluster.aksName}/providers/Microsoft.Authorization/policyAssignments/${policy.azurePolicy!.name}`,
+        enforcement: policy.enforcement,
+        imageRegex: params.allowedContainerImagesRegex.value,
+        namespaces: params.namespaces.value,
+        excludedNamespaces: params.excludedNamespaces.value,
+      }),
+      others: [
+        shapes.addonConstraint({
+          name: 'azurepolicy-k8sazurev2containerallowedimag-9e8d7c6b5a4f3e2d1c0b',
+          assignmentId: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/platform-allowed-images`,
+          enforcement: 'audit',
+          imageRegex: '(docker\\.io|mcr\\.microsoft\\.com)/.+',
+          namespaces: [],
+          excludedNamespaces: ['kube-system', 'gatekeeper-system', 'azure-arc'],
+          totalViolations: 4,
+        }),
+      ],
+    },
+  };
+}
+
+export const CONTOSOAZP_POLICY = azurePolicyUnderTest(loadConfig(FIXTURE_CONFIG).clusters.find((c) => c.name === 'contosoazp')!);
+
+/**
+ * The violations of the add-on's template for one Pod, as the definition's template computes them
+ * (Azure/azure-policy built-in-references/Kubernetes/container-allowed-images/template.yaml, and
+ * a 2022 kubectl copy of the v2 template: containers and initContainers, minus excludedContainers,
+ * whose image `re_match`es no part of imageRegex; Rego's re_match is Go's regexp, a search).
+ */
+export function addonTemplateViolations(constraint: any, pod: any): string[] {
+  const regex = RE2JS.compile(constraint.spec.parameters.imageRegex);
+  const excluded: string[] = constraint.spec.parameters.excludedContainers ?? [];
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  return containers
+    .filter((c: any) => !excluded.includes(c.name) && !regex.test(c.image ?? ''))
+    .map((c: any) => `Container image ${c.image} for container ${c.name} has not been allowed.`);
+}
 
 const json = (status: number, body: unknown): Reply => ({ status, json: body });
 
@@ -153,6 +219,10 @@ export class FakeCluster {
       return m[1] === p.constraint?.metadata?.name
         ? json(200, shapes.storedConstraint(p.constraint, b.enforcementAction))
         : json(404, shapes.notFoundStatus('k8sallowedrepos', 'constraints.gatekeeper.sh', m[1]));
+    }
+    if (method === 'GET' && path === `/apis/${ADDON_CONSTRAINT.group}/${ADDON_CONSTRAINT.version}/${ADDON_CONSTRAINT.plural}`) {
+      if (b.installed !== 'azure-policy' || b.addonSync === 'no-template') return json(404, shapes.noSuchResourceStatus);
+      return json(200, shapes.constraintList(ADDON_CONSTRAINT.kind, this.addonConstraints()));
     }
     if (method === 'GET' && (m = path.match(/^\/apis\/admissionregistration\.k8s\.io\/v1\/(validatingadmissionpolicies|validatingadmissionpolicybindings)\/([^/]+)$/))) {
       const [, resource, name] = m;
@@ -228,6 +298,13 @@ export class FakeCluster {
         if (b.admission !== 'admit-all') review = reviewGatekeeper(engine, p.template, constraint, request);
         if (review && !review.response.allowed) return json(403, shapes.gatekeeperDenialStatus(constraint.metadata.name, review.violations));
       }
+    } else if (b.installed === 'azure-policy' && b.admission !== 'admit-all') {
+      // Every add-on constraint that matches the Pod and denies at the webhook contributes its
+      // violations to one Gatekeeper denial (dryrun and warn admit).
+      const denying = this.addonConstraints().filter((c) => constraintMatchesObject(c, object) && webhookDenies(c.spec));
+      if (denying.length > 0 && b.admission === 'webhook-timeout') return json(500, shapes.webhookTimeoutStatus);
+      const violations = denying.flatMap((c) => addonTemplateViolations(c, object).map((v) => [c.metadata.name, v] as const));
+      if (violations.length > 0) return json(403, shapes.gatekeeperViolationsStatus(violations));
     } else if (b.installed === 'vap' && p.vap && p.binding && b.admission !== 'admit-all') {
       const binding = b.validationActions ? { ...p.binding, spec: { ...p.binding.spec, validationActions: b.validationActions } } : p.binding;
       review = reviewVap(engine, this.liveVap(), binding, request);
@@ -236,6 +313,21 @@ export class FakeCluster {
       if (status) return json(status.code, shapes.vapDenialStatus(name, p.vap.metadata.name, binding.metadata.name, review.violations[0]!, status.reason as 'Forbidden' | 'Invalid'));
     }
     return json(201, shapes.createdPod(pod as never, ns));
+  }
+
+  /** The add-on's constraints of the allowed-images kind as the cluster has them now. */
+  private addonConstraints(): any[] {
+    const addon = this.policy.addon;
+    if (!addon) return [];
+    const sync = this.behaviour.addonSync ?? 'synced';
+    if (sync === 'not-yet') return [...addon.others];
+    const spec = { ...addon.ours.spec };
+    if (sync === 'stale-regex') spec.parameters = { ...spec.parameters, imageRegex: '^.+azurecr.io/.+$' };
+    if (this.behaviour.enforcementAction) {
+      spec.enforcementAction = this.behaviour.enforcementAction;
+      delete spec.scopedEnforcementActions;
+    }
+    return [...addon.others, { ...addon.ours, spec }];
   }
 
   /** The constraint as enforced: the applied one, with the behaviour's overrides. */
@@ -288,3 +380,12 @@ export class FakeCluster {
   }
 }
 
+
+/** Whether a constraint denies at admission (gatekeeper pkg/util/enforcement_action.go: deny, or scoped with deny at the webhook). */
+function webhookDenies(spec: any): boolean {
+  const action = spec.enforcementAction ?? 'deny';
+  if (action !== 'scoped') return action === 'deny';
+  return (spec.scopedEnforcementActions ?? []).some(
+    (a: any) => a.action === 'deny' && (a.enforcementPoints ?? []).some((p: any) => p.name === 'validation.gatekeeper.sh' || p.name === '*'),
+  );
+}

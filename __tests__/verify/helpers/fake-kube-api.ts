@@ -37,6 +37,8 @@ export class FakeKubeApi implements KubeApi {
     this.call('GET', `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, { labelSelector }) as Promise<KubeList>;
   getClusterObject = ({ group, version, plural, name }: { group: string; version: string; plural: string; name: string }) =>
     this.call('GET', `/apis/${group}/${version}/${plural}/${name}`) as Promise<KubeObject>;
+  listClusterObjects = ({ group, version, plural }: { group: string; version: string; plural: string }) =>
+    this.call('GET', `/apis/${group}/${version}/${plural}`) as Promise<KubeList>;
   dryRunCreatePod = (ns: string, pod: KubeObject) => this.call('POST', `/api/v1/namespaces/${ns}/pods`, { dryRun: 'All' }, pod) as Promise<KubeObject>;
   createConfigMap = (ns: string, cm: KubeObject) => this.call('POST', `/api/v1/namespaces/${ns}/configmaps`, {}, cm) as Promise<KubeObject>;
   deleteConfigMap = async (ns: string, name: string) => {

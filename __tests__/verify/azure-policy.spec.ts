@@ -1,0 +1,207 @@
+/**
+ * verify with policy.engine: azure-policy. Nothing of the policy is in dist/: policy-installed
+ * finds the constraint the Azure Policy add-on made from this cluster's assignment (listed by
+ * kind, picked by its azure-policy-assignment-id annotation), and policy-works dry-runs the same
+ * probes as for the other engines and recognizes the add-on's Gatekeeper denial. The cluster is
+ * the emulation of helpers/fake-cluster.ts, whose add-on constraints are written from the shapes
+ * Microsoft publishes (fixtures/api-shapes.ts addonConstraint), not captured from a cluster; the
+ * template's evaluation is emulated from the definition's reference template (RE2 search).
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { renderCluster } from '../../charts/render';
+import { parseConfig } from '../../config/load';
+import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
+import type { CheckContext, CheckId } from '../../verify/check';
+import { ALL_CHECKS } from '../../verify/checks';
+import { findPolicy, findSmoke, ManifestError, readManifestFiles } from '../../verify/manifests';
+import { runChecks, type CheckResult } from '../../verify/runner';
+import { tempDir } from '../support/temp';
+import { startFakeApiServer } from './helpers/fake-api-server';
+import { FIXTURE_CONFIG, FIXTURE_DIST, runVerifyProcess, writeKubeconfig } from './helpers/cli-process';
+import { FakeCluster, azurePolicyUnderTest, type Behaviour } from './helpers/fake-cluster';
+import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
+
+const configured = parseConfig(readFileSync(FIXTURE_CONFIG, 'utf8')).clusters.find((c) => c.name === 'contosoazp')!;
+const OURS = 'azurepolicy-k8sazurev2containerallowedimag-3f1c0a9e7b5d2c4e6a80';
+const LIST_PATH = '/apis/constraints.gatekeeper.sh/v1beta1/k8sazurev2containerallowedimages';
+
+const withEnforcement = (enforcement: PolicyEnforcement): ClusterConfig => ({ ...configured, policy: { ...configured.policy!, enforcement } });
+
+/**
+ * Run checks for contosoazp. `config` is what verify reads (policy.enforcement); `deployed` is
+ * what the add-on made the constraint from (by default the same).
+ */
+async function run(behaviour: Behaviour, opts: { only?: CheckId[]; config?: PolicyEnforcement; deployed?: PolicyEnforcement } = {}) {
+  const cluster = opts.config ? withEnforcement(opts.config) : configured;
+  const deployed = opts.deployed ? withEnforcement(opts.deployed) : cluster;
+  const fake = new FakeCluster({ installed: 'azure-policy', ...behaviour }, azurePolicyUnderTest(deployed));
+  const dir = join(FIXTURE_DIST, cluster.name);
+  const files = readManifestFiles(dir);
+  const ctx: CheckContext = {
+    api: new FakeKubeApi(fake),
+    cluster,
+    distDir: dir,
+    policy: findPolicy(files, 'azure-policy', dir, cluster),
+    smoke: findSmoke(files, dir),
+    clock: new FakeClock(),
+    timeoutMs: 5000,
+    progress: () => undefined,
+  };
+  const checks = ALL_CHECKS.filter((c) => !opts.only || opts.only.includes(c.id));
+  const results = await runChecks(checks, ctx, () => undefined);
+  const byId: Record<string, CheckResult> = Object.fromEntries(results.map((r) => [r.id, r]));
+  return { byId, fake };
+}
+
+describe('dist/ and what verify looks for', () => {
+  test('dist/contosoazp/ holds the smoke test and no policy object', () => {
+    const kinds = readManifestFiles(join(FIXTURE_DIST, 'contosoazp')).flatMap((f) => f.objects.map((o) => `${f.path}: ${o.kind}`));
+    expect(kinds).toEqual(['smoke-test/smoke-test.yaml: Pod', 'smoke-test/smoke-test.yaml: Job']);
+  });
+
+  test('render lays out no policy folder: the root kustomization lists nothing, the smoke test has its own', () => {
+    const files = renderCluster(configured);
+    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'smoke-test/kustomization.yaml', 'smoke-test/smoke-test.yaml']);
+    expect(parse(files.get('kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] });
+  });
+
+  test('the assignment, its id (from the resource group on) and the regex come from the config', () => {
+    const dir = join(FIXTURE_DIST, 'contosoazp');
+    expect(findPolicy(readManifestFiles(dir), 'azure-policy', dir, configured)).toEqual({
+      engine: 'azure-policy',
+      assignmentName: 'aks-day2-contosoazp-allowed-images',
+      assignmentIdSuffix:
+        '/resourcegroups/contosoazp-rg/providers/microsoft.containerservice/managedclusters/contosoazp-aks/providers/microsoft.authorization/policyassignments/aks-day2-contosoazp-allowed-images',
+      imageRegex: '(?s)^(?:kevingbb/.*|contosoazpacr\\.azurecr\\.io(?:/.*|[:@][^/]*)?)$',
+    });
+  });
+
+  test("another engine's objects left in dist/ are a setup error: GitOps would apply a second policy", () => {
+    const dist = tempDir('aks-day2-verify-azp-');
+    cpSync(join(FIXTURE_DIST, 'contosoazp'), join(dist, 'contosoazp'), { recursive: true });
+    cpSync(join(FIXTURE_DIST, 'contosofin', 'gatekeeper-templates'), join(dist, 'contosoazp', 'gatekeeper-templates'), { recursive: true });
+    const dir = join(dist, 'contosoazp');
+    expect(() => findPolicy(readManifestFiles(dir), 'azure-policy', dir, configured)).toThrow(ManifestError);
+    expect(() => findPolicy(readManifestFiles(dir), 'azure-policy', dir, configured)).toThrow(
+      /holds ConstraintTemplate k8sallowedrepos \(gatekeeper-templates\/k8sallowedrepos-template.yaml\), but policy.engine is azure-policy: run `npm run synth`/,
+    );
+  });
+});
+
+describe('policy-installed', () => {
+  test("finds this assignment's constraint among the kind's, with the synthesized regex, enforcing deny", async () => {
+    const { byId, fake } = await run({}, { only: ['policy-installed'] });
+    expect(byId['policy-installed']).toMatchObject({
+      status: 'passed',
+      expected:
+        'K8sAzureV2ContainerAllowedImages constraint of assignment aks-day2-contosoazp-allowed-images (made by the Azure Policy add-on), imageRegex as synthesized, enforcementAction deny (policy.enforcement deny)',
+      got: `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny, imageRegex as synthesized; audit: 0 existing violation(s)`,
+    });
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST_PATH}`]);
+  });
+
+  test('no constraint of the kind yet: says the add-on syncs about every 15 minutes, and what to check', async () => {
+    const { byId } = await run({ addonSync: 'no-template' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toMatch(
+      /^no K8sAzureV2ContainerAllowedImages constraints can exist yet: the add-on has not installed the definition's template; the Azure Policy add-on syncs assignments to the cluster about every 15 minutes, so wait and run again, or if it has been longer, check the assignment \(az policy assignment show -n aks-day2-contosoazp-allowed-images --scope .*az aks show -g contosoazp-rg -n contosoazp-aks/,
+    );
+  });
+
+  test("only other assignments' constraints: names them, and the 15 minutes", async () => {
+    const { byId } = await run({ addonSync: 'not-yet' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toMatch(
+      /^no K8sAzureV2ContainerAllowedImages constraint for assignment aks-day2-contosoazp-allowed-images yet \(others: azurepolicy-k8sazurev2containerallowedimag-9e8d7c6b5a4f3e2d1c0b\): the Azure Policy add-on syncs assignments to the cluster about every 15 minutes/,
+    );
+  });
+
+  test('an older regex on the constraint: not synced or not deployed', async () => {
+    const { byId } = await run({ addonSync: 'stale-regex' }, { only: ['policy-installed'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toBe(
+      `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its imageRegex is not the synthesized one ("^.+azurecr.io/.+$"): the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)`,
+    );
+  });
+
+  test.each([
+    // config, what the add-on made the constraint from, override of its enforcementAction, result
+    ['deny', 'deny', undefined, 'passed'],
+    ['deny', 'audit', undefined, 'failed'],
+    ['audit', 'audit', undefined, 'passed'],
+    ['audit', 'deny', undefined, 'failed'],
+    ['warn', 'warn', undefined, 'passed'],
+    ['warn', 'audit', undefined, 'failed'],
+    ['warn', 'warn', 'deny', 'failed'],
+  ] as const)('config %s, constraint made for %s (enforcementAction override %s): %s', async (config, deployed, override, status) => {
+    const { byId } = await run({ enforcementAction: override }, { only: ['policy-installed'], config, deployed });
+    expect(byId['policy-installed'].status).toBe(status);
+  });
+
+  test('warn on an add-on that maps Audit+warn to dryrun: fails naming the mapping and the issue', async () => {
+    const { byId } = await run({}, { only: ['policy-installed'], config: 'warn', deployed: 'audit' });
+    expect(byId['policy-installed'].got).toContain(
+      'enforcementAction dryrun, but policy.enforcement warn means scoped with warn at admission (the add-on maps effect Audit with warn to it only in recent versions: Azure/AKS#5745)',
+    );
+  });
+});
+
+describe('policy-works', () => {
+  test("the runbook's centos is refused by the add-on's constraint, the allowed image admitted, and centos outside", async () => {
+    const { byId } = await run({}, { only: ['policy-works'] });
+    expect(byId['policy-works']).toMatchObject({
+      status: 'passed',
+      expected: `centos refused by K8sAzureV2ContainerAllowedImages ${OURS} (assignment aks-day2-contosoazp-allowed-images) in production; kevingbb/aks-day2-probe:latest admitted there; centos admitted in default`,
+    });
+    expect(byId['policy-works'].details[0]).toBe(
+      `ok   production: centos refused: admission webhook "validation.gatekeeper.sh" denied the request: [${OURS}] Container image centos for container probe has not been allowed.`,
+    );
+  });
+
+  test('the add-on webhook down (failurePolicy Ignore admits): fails with the Gatekeeper hint', async () => {
+    const { byId } = await run({ admission: 'admit-all' }, { only: ['policy-works'] });
+    expect(byId['policy-works'].status).toBe('failed');
+    expect(byId['policy-works'].got).toContain("production: centos was admitted, expected refusal by K8sAzureV2ContainerAllowedImages");
+    expect(byId['policy-works'].got).toContain("Gatekeeper's default failurePolicy Ignore");
+  });
+
+  test('a refusal by something else (Pod Security) is not the policy', async () => {
+    const { byId } = await run({ admission: 'pod-security' }, { only: ['policy-works'] });
+    expect(byId['policy-works'].status).toBe('failed');
+    expect(byId['policy-works'].got).toMatch(/production: centos refused, but not by K8sAzureV2ContainerAllowedImages .*violates PodSecurity/);
+  });
+
+  test('no constraint for the assignment yet: nothing is probed, and the 15 minutes are said', async () => {
+    const { byId, fake } = await run({ addonSync: 'not-yet' }, { only: ['policy-works'] });
+    expect(byId['policy-works'].status).toBe('failed');
+    expect(byId['policy-works'].got).toMatch(/^no K8sAzureV2ContainerAllowedImages constraint for assignment .* about every 15 minutes/);
+    expect(fake.writes).toEqual([]);
+  });
+
+  test("an audit-only constraint of another assignment does not refuse, and is not taken for ours", async () => {
+    // Our constraint in dryrun too: nothing refuses, so the probe must fail rather than pass on the other one.
+    const { byId } = await run({ enforcementAction: 'dryrun' }, { only: ['policy-works'] });
+    expect(byId['policy-works'].status).toBe('failed');
+  });
+});
+
+describe('the real command line against the emulated API server over HTTP', () => {
+  test('policy-installed and policy-works pass (client-node lists the constraints)', async () => {
+    const fake = new FakeCluster({ installed: 'azure-policy' }, azurePolicyUnderTest(configured));
+    const server = await startFakeApiServer(fake);
+    try {
+      const kubeconfig = writeKubeconfig(server.url, undefined, 'contosoazp-aks');
+      const run = await runVerifyProcess(['--cluster', 'contosoazp', '--dist', FIXTURE_DIST, '--only', 'policy-installed,policy-works'], {
+        KUBECONFIG: kubeconfig.path,
+      });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      expect(run.stdout).toMatch(/PASS\s+policy-installed/);
+      expect(run.stdout).toMatch(/PASS\s+policy-works/);
+      expect(fake.requests.some((r) => r.method === 'GET' && r.path === LIST_PATH)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
