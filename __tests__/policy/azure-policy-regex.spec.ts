@@ -14,8 +14,11 @@ import { MATCH_NOTHING, REGEX_METACHARACTERS, allowedImagesRegex, entryRegex, es
 import { imageAllowed, imageAllowedBy } from '../../config/image-rule';
 
 /** What Rego's re_match does with the pattern: compile (RE2 syntax, or an error) and search. */
+const re2Compiled = new Map<string, RE2JS>();
 function regoReMatch(pattern: string, image: string): boolean {
-  return RE2JS.compile(pattern).test(image);
+  let re = re2Compiled.get(pattern);
+  if (!re) re2Compiled.set(pattern, (re = RE2JS.compile(pattern)));
+  return re.test(image);
 }
 
 /**
@@ -23,11 +26,16 @@ function regoReMatch(pattern: string, image: string): boolean {
  * `(?s)` becomes the `s` flag (the same meaning: `.` matches a line break); any other inline
  * flag would be a bug in the generator.
  */
+const jsCompiled = new Map<string, RegExp>();
 function jsSearch(pattern: string, image: string): boolean {
-  expect(pattern.startsWith('(?s)')).toBe(true);
-  const body = pattern.slice('(?s)'.length);
-  expect(body).not.toMatch(/\(\?(?!:)/);
-  return new RegExp(body, 's').test(image);
+  let re = jsCompiled.get(pattern);
+  if (!re) {
+    expect(pattern.startsWith('(?s)')).toBe(true);
+    const body = pattern.slice('(?s)'.length);
+    expect(body).not.toMatch(/\(\?(?!:)/);
+    jsCompiled.set(pattern, (re = new RegExp(body, 's')));
+  }
+  return re.test(image);
 }
 
 describe('the image facts of the policy case table (charts/policy/allowed-repos-cases.ts)', () => {
