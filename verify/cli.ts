@@ -88,7 +88,7 @@ export interface VerifyDeps {
 }
 
 const defaultDeps: VerifyDeps = {
-  // Loaded only now: client-node is large and ESM, and usage or setup errors never need it.
+  // Loaded only now: client-node is large, and usage or setup errors never need it.
   connect: async (source, options) => {
     let adapter: typeof import('./client-node-api');
     try {

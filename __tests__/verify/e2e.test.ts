@@ -1,6 +1,6 @@
 /**
  * The real thing minus the cluster: `node scripts/run.cjs verify …` (what `npm run verify`
- * runs: esbuild bundle, @kubernetes/client-node loaded as ESM by Node) against an HTTP server on
+ * runs: esbuild bundles, @kubernetes/client-node bundled into one file) against an HTTP server on
  * 127.0.0.1 that answers like a Kubernetes API server (helpers/fake-cluster.ts: emulated shapes,
  * not a recording of a live cluster). The kubeconfig carries a recognizable fake token that
  * must never appear in stdout, stderr or the JUnit file.
