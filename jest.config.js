@@ -7,6 +7,10 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // See __tests__/support/no-stack-trace.cjs: token creation stacks cost time, not coverage.
+  moduleNameMapper: {
+    '^\\./(private/|tokens/private/)?stack-trace$': '<rootDir>/__tests__/support/no-stack-trace.cjs',
+  },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 20000,
   // Both cores: jest's default leaves one idle on a 2-core machine.
