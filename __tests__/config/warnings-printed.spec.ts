@@ -9,7 +9,7 @@ import { main } from '../../main';
 import { tempDir } from '../support/temp';
 import { exampleObject } from './helpers';
 
-test('synth prints a resource group spelled two ways and an allow-list entry written for prefix matching, and writes the stacks anyway', async () => {
+test('synth prints a resource group spelled two ways and an allow-list entry written for prefix matching, and writes its output anyway', async () => {
   const dir = tempDir();
   const config = exampleObject();
   config.clusters[0].acr.resourceGroup = 'Contosofin-RG';
@@ -18,7 +18,7 @@ test('synth prints a resource group spelled two ways and an allow-list entry wri
   writeFileSync(path, stringify(config));
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['synth', '--only', 'terraform'], { AKS_DAY2_CONFIG: path, CDKTF_OUTDIR: join(dir, 'cdktf.out') }, {
+  const code = await main(['synth', '--only', 'kubernetes'], { AKS_DAY2_CONFIG: path, CDK8S_OUTDIR: join(dir, 'dist') }, {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
   });
@@ -30,5 +30,5 @@ test('synth prints a resource group spelled two ways and an allow-list entry wri
       new RegExp(`^warning: ${file}: clusters\\[0\\]\\.acr\\.resourceGroup \\(line \\d+\\): spells resource group "Contosofin-RG", which clusters\\[0\\]\\.resourceGroup spells "contosofin-rg"`),
     ),
   ]);
-  expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contosofin', 'cdk.tf.json'))).toBe(true);
+  expect(existsSync(join(dir, 'dist', 'contosofin', 'kustomization.yaml'))).toBe(true);
 });
