@@ -15,7 +15,8 @@ module.exports = {
   testTimeout: 20000,
   // Both cores: jest's default leaves one idle on a 2-core machine.
   maxWorkers: '100%',
-  // A private TMPDIR per run; the teardown fails the run if a test left something in it.
-  globalSetup: '<rootDir>/__tests__/support/temp-setup.cjs',
-  globalTeardown: '<rootDir>/__tests__/support/temp-teardown.cjs',
+  // A private TMPDIR per run (the teardown fails the run if a test left something in it), and
+  // the command's bundles built before the tests start it.
+  globalSetup: '<rootDir>/__tests__/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.cjs',
 };

@@ -1,15 +1,13 @@
 /** Defaults and derived names of the alerting sections: what the alerting fixture turns into. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { actionGroupShortName } from '../../config/model';
+import { fixtureDoc } from '../support/fixtures';
 
-const ALERTING = readFileSync(join(__dirname, '..', 'fixtures', 'alerting.yaml'), 'utf8');
 const SUB = '00000000-0000-0000-0000-000000000000';
 
 function clusterOf(mutate: (cluster: any) => void = () => undefined) {
-  const doc = parse(ALERTING);
+  const doc = fixtureDoc('alerting.yaml');
   mutate(doc.clusters[0]);
   return parseConfig(stringify(doc), 'test.yaml').clusters[0];
 }

@@ -3,17 +3,15 @@
  * each rule with an input that breaks it, the error naming the field path, the rule and, for
  * metric alerts, the rule's name. Values Azure would refuse at deploy time are refused here.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ConfigError, parseConfig } from '../../config/load';
 import { AKS_PLATFORM_METRICS } from '../../config/aks-platform-metrics';
+import { fixtureDoc } from '../support/fixtures';
 
-const ALERTING = readFileSync(join(__dirname, '..', 'fixtures', 'alerting.yaml'), 'utf8');
 
 /** Problems (path → message) of the alerting fixture after `mutate`; throws if it stays valid. */
 function problemsOf(mutate: (cluster: any) => void): Array<{ path: string; message: string }> {
-  const doc = parse(ALERTING);
+  const doc = fixtureDoc('alerting.yaml');
   mutate(doc.clusters[0]);
   try {
     parseConfig(stringify(doc), 'test.yaml');
@@ -25,7 +23,7 @@ function problemsOf(mutate: (cluster: any) => void): Array<{ path: string; messa
 }
 
 function accepts(mutate: (cluster: any) => void) {
-  const doc = parse(ALERTING);
+  const doc = fixtureDoc('alerting.yaml');
   mutate(doc.clusters[0]);
   return parseConfig(stringify(doc), 'test.yaml');
 }

@@ -3,9 +3,7 @@
  * assignment names (against azurerm's own name validation), and the assignment's parameters
  * derived from the same policy config as the other engines.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ConfigError, parseConfig } from '../../config/load';
 import {
   ALLOWED_IMAGES_DEFINITION,
@@ -16,11 +14,11 @@ import {
 } from '../../config/azure-policy-definition';
 import type { Config } from '../../config/model';
 import { DIGEST } from '../../charts/policy/allowed-repos-cases';
+import { fixtureDoc } from '../support/fixtures';
 
-const FIXTURE = readFileSync(join(__dirname, '..', 'fixtures', 'azure-policy.yaml'), 'utf8');
 
 function load(edit: (cluster: any) => void = () => undefined): Config {
-  const doc = parse(FIXTURE);
+  const doc = fixtureDoc('azure-policy.yaml');
   edit(doc.clusters[0]);
   return parseConfig(stringify(doc), 'azure-policy.yaml');
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ConfigError, parseConfig } from '../../config/load';
+import { fixtureDoc } from '../support/fixtures';
 
 /** The contosofin fixture (what config/fleet.yaml ships with; tests never read the fleet config). */
 export const EXAMPLE_PATH = join(__dirname, '..', 'fixtures', 'contosofin.yaml');
@@ -9,7 +10,7 @@ export const exampleText = (): string => readFileSync(EXAMPLE_PATH, 'utf8');
 
 /** The example config as a plain object, for tests that change one field. */
 export function exampleObject(): any {
-  return parse(exampleText());
+  return fixtureDoc('contosofin.yaml');
 }
 
 /** Parse an edited example; returns the problems (path → message) or throws if it was valid. */

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { TerraformStack, Testing, type App } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import type { Construct } from 'constructs';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
+import { fixtureDoc } from '../support/fixtures';
 import type { Config } from '../../config/model';
 import { ClusterStack } from '../../stacks/cluster-stack';
 
@@ -29,17 +30,17 @@ export const AZURE_POLICY_YAML = readFileSync(join(ROOT, '__tests__', 'fixtures'
 
 /** A fresh, mutable copy of the azure-policy fixture as plain data. */
 export function azurePolicyDoc(): Doc {
-  return parse(AZURE_POLICY_YAML) as Doc;
+  return fixtureDoc('azure-policy.yaml') as Doc;
 }
 
 /** A fresh, mutable copy of the alerting fixture as plain data. */
 export function alertingDoc(): Doc {
-  return parse(ALERTING_YAML) as Doc;
+  return fixtureDoc('alerting.yaml') as Doc;
 }
 
 /** A fresh, mutable copy of the contosofin fixture as plain data. */
 export function exampleDoc(): Doc {
-  return parse(EXAMPLE_YAML) as Doc;
+  return fixtureDoc('contosofin.yaml') as Doc;
 }
 
 /** The smallest valid config: one cluster, no optional section. */
