@@ -13,6 +13,8 @@ module.exports = {
   },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 20000,
+  // jest's transform cache lives with the dependencies, not in the system temp folder.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   // Both cores: jest's default leaves one idle on a 2-core machine.
   maxWorkers: '100%',
   // A private TMPDIR per run (the teardown fails the run if a test left something in it), and
