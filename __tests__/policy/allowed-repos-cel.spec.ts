@@ -9,7 +9,7 @@ import {
   vapPreludeVariables,
   vapValidations,
 } from '../../charts/policy/allowed-repos-cel';
-import { IMAGE_FACT_GROUPS, objectManifest, type ObjectInput } from '../../charts/policy/allowed-repos-cases';
+import { DIGEST, GRID_ENTRIES, GRID_SUFFIXES, IMAGE_FACT_GROUPS, objectManifest, type ObjectInput } from '../../charts/policy/allowed-repos-cases';
 import { AllowedReposConstraintChart } from '../../charts/policy/allowed-repos-constraint-chart';
 import { AllowedReposTemplateChart } from '../../charts/policy/allowed-repos-template-chart';
 import { AllowedReposVapChart } from '../../charts/policy/allowed-repos-vap-chart';
@@ -149,22 +149,9 @@ describe('image facts (charts/policy/allowed-repos-cases.ts IMAGE_FACT_GROUPS): 
 });
 
 describe('image matching agrees with config/image-rule.ts on every entry × image pair', () => {
-  const D = `sha256:${'a'.repeat(64)}`;
-  const entries = [
-    'kevingbb',
-    'kevingbb/',
-    'myacr.azurecr.io',
-    'myacr.azurecr.io/',
-    'myacr.azurecr.io/team',
-    'docker.io/library/busybox:1.36',
-    `nginx@${D}`,
-    `nginx:1.27@${D}`,
-    'localhost:5000',
-    'localhost:5000/',
-    'reg.io:443/team',
-    'a',
-  ];
-  const suffixes = ['', '/x', '/x:1', ':1', ':1.2@sha256:ff', `@${D}`, '@sha256:ff', ':5000/x', '@x/y', 'evil/x', '.evil.com/x', '-x', 'x', '//x', '/'];
+  const D = DIGEST;
+  const entries = GRID_ENTRIES;
+  const suffixes = GRID_SUFFIXES;
   const images = [...new Set([...entries.flatMap((e) => suffixes.map((s) => e + s)), 'centos', '', 'x/kevingbb/y', 'KEVINGBB/x', `nginx:1.27@${D}`])];
   const pairs = entries.flatMap((entry) => images.map((image) => [entry, image] as const));
 

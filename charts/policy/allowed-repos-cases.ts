@@ -161,6 +161,29 @@ export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
   },
 ];
 
+/**
+ * Entries for the entry × image grids: each alone, every image built from the entries and
+ * GRID_SUFFIXES is judged by the engine under test and by config/image-rule.ts, pair by pair.
+ * Bare names, trailing `/` prefixes, registries with ports, pinned tags and digests.
+ */
+export const GRID_ENTRIES: readonly string[] = [
+  'kevingbb',
+  'kevingbb/',
+  'myacr.azurecr.io',
+  'myacr.azurecr.io/',
+  'myacr.azurecr.io/team',
+  'docker.io/library/busybox:1.36',
+  `nginx@${DIGEST}`,
+  `nginx:1.27@${DIGEST}`,
+  'localhost:5000',
+  'localhost:5000/',
+  'reg.io:443/team',
+  'a',
+];
+
+/** What a grid appends to an entry: a path, a tag, a digest, a look-alike host, nothing. */
+export const GRID_SUFFIXES: readonly string[] = ['', '/x', '/x:1', ':1', ':1.2@sha256:ff', `@${DIGEST}`, '@sha256:ff', ':5000/x', '@x/y', 'evil/x', '.evil.com/x', '-x', 'x', '//x', '/'];
+
 // ---- Admission cases -------------------------------------------------------------------------
 
 /** A container as a case writes it: name and image (undefined: a container without one). */
