@@ -53,8 +53,15 @@ describe(`Terraform of each cluster in ${FLEET_CONFIG}`, () => {
       throw new Error(`cluster "${name}" of ${FLEET_CONFIG} has no Terraform snapshot (${shown(file)}): record it with \`npm test -- -u\`, review it and commit it`);
     }
     // A line diff of this synth (received) against the committed snapshot (expected), under the
-    // test named after the cluster; `npm test -- -u` records it.
-    expect(synthesized).toBe(committed);
+    // test named after the cluster, headed by what to do about it.
+    try {
+      expect(synthesized).toBe(committed);
+    } catch (error) {
+      (error as Error).message =
+        `cluster "${name}" of ${FLEET_CONFIG}: its Terraform differs from ${shown(file)} (- snapshot, + this synth). ` +
+        `If the change is intended, record it with \`npm test -- -u\`, review the diff and commit it.\n\n${(error as Error).message}`;
+      throw error;
+    }
   });
 
   test('no snapshot is left of a cluster that is not in the config', () => {
