@@ -2,7 +2,7 @@
 // Regenerates the gator suite (policy-tests/k8sallowedrepos/) from the policy case table
 // (charts/policy/allowed-repos-cases.ts). esbuild transpiles charts/policy/gator-suite.ts in
 // memory (packages stay external); this script writes the files and removes stale ones.
-// __tests__/policy/gator-suite.test.ts fails when the committed suite differs from this output.
+// __tests__/policy/gator-suite.spec.ts fails when the committed suite differs from this output.
 'use strict';
 const { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');

@@ -12,7 +12,7 @@
  * writes its own one-line description, see RecommendedPrometheusRuleGroups) and the ARM
  * parameters (scopes, action group, location come from the config).
  *
- * __tests__/stacks/recommended-prometheus-alerts.test.ts checks this file's structure and parses
+ * __tests__/stacks/recommended-prometheus-alerts.spec.ts checks this file's structure and parses
  * every expression with @prometheus-io/lezer-promql.
  */
 

@@ -1,7 +1,7 @@
 /**
  * config/image-rule.ts predicts the CEL policy for config validation, verify and the synth
  * warnings. It must agree with the engine-neutral image facts and with every admission case of
- * the table (whose CEL results allowed-repos-cases.test.ts checks), so the TypeScript copy
+ * the table (whose CEL results allowed-repos-cases.spec.ts checks), so the TypeScript copy
  * cannot drift from the policy.
  */
 import { IMAGE_FACT_GROUPS, POLICY_CASE_GROUPS, type ContainerSpec, type PodSpecInput } from '../../charts/policy/allowed-repos-cases';

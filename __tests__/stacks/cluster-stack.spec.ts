@@ -84,7 +84,7 @@ describe('ClusterStack on the example config', () => {
   });
 
   test('checks at plan time that the cluster is where and what the config says, with a kubelet identity', () => {
-    // Each condition and message field by field: plan-checks.test.ts.
+    // Each condition and message field by field: plan-checks.spec.ts.
     const conditions = json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
     expect(conditions.map((c: { condition: string }) => c.condition)).toEqual([
       '${lower(replace(self.location, " ", "")) == "eastus"}',

@@ -28,7 +28,7 @@ describe('AcrPull for the kubelet identity (--attach-acr)', () => {
     expect(acrPull.principal_id).toBe(KUBELET_OBJECT_ID);
     expect(acrPull.principal_type).toBe('ServicePrincipal');
     // Not skip_service_principal_aad_check: Read never sets it, so an imported assignment
-    // would plan an update the resource cannot make (role-assignment-import.test.ts).
+    // would plan an update the resource cannot make (role-assignment-import.spec.ts).
     expect(acrPull.skip_service_principal_aad_check).toBeUndefined();
     expect(resolved(stack, stack.acrPull?.principalId)).toBe(KUBELET_OBJECT_ID);
   });

@@ -3,7 +3,7 @@
  * ("curl 100.64.2.4", then "curl www.superman.com  # This should be blocked by F/W").
  *
  * It is POSIX sh, written for busybox ash (the curl image's /bin/sh) and checked with dash and
- * busybox by __tests__/smoke/smoke-script.test.ts, which runs the copy extracted from the
+ * busybox by __tests__/smoke/smoke-script.spec.ts, which runs the copy extracted from the
  * synthesized Job against local HTTP servers.
  *
  * Inline in the Job (`sh -c`), not in a ConfigMap: one object to apply and delete, no volume, and
