@@ -401,6 +401,13 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         denied: false,
       },
       {
+        name: 'update-label-on-debugged-pod-allowed',
+        description: 'a label change on a Pod whose old object holds an ephemeral container the list does not admit (debugged before the policy)',
+        object: prod('debugged', { containers: [['app', GOOD]], ephemeralContainers: [['debugger', 'docker.io/library/busybox:latest']] }),
+        request: UPDATE({ containers: [['app', GOOD]], ephemeralContainers: [['debugger', 'docker.io/library/busybox:latest']] }),
+        denied: false,
+      },
+      {
         name: 'update-image-to-disallowed-denied',
         description: 'changing an image to one the list does not admit',
         object: prod('app', { containers: [['app', 'centos']], initContainers: [['setup', GOOD]] }),
@@ -507,10 +514,24 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       },
       {
         name: 'scale-old-deployment-allowed',
-        description: 'scaling or relabelling a Deployment that predates the policy',
+        description: 'a replicas or label change on a Deployment that predates the policy (its new Pods are creates: see the next case)',
         object: prod('old', OLD_BAD, 'Deployment'),
         request: UPDATE(OLD_BAD),
         denied: false,
+      },
+      {
+        name: 'new-pod-of-old-deployment-denied',
+        description: 'a Pod the ReplicaSet controller creates for an old Deployment (scale-up, rollout restart, node drain) is judged in full',
+        object: prod('old-7d4b9c-x2k8p', OLD_BAD),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "centos"; initContainer "setup" (spec.initContainers) has image "alpine:3.20", which are not'],
+      },
+      {
+        name: 'new-replicaset-of-old-deployment-denied',
+        description: 'the ReplicaSet a rollout restart creates for an old Deployment is a create too, judged in full',
+        object: prod('old-5f6d8b', OLD_BAD, 'ReplicaSet'),
+        denied: true,
+        messages: ['container "app" (spec.template.spec.containers) has image "centos"; initContainer "setup" (spec.template.spec.initContainers) has image "alpine:3.20"'],
       },
       {
         name: 'rollout-old-deployment-denied',

@@ -18,10 +18,12 @@
  *  - DELETE and CONNECT are never judged (Gatekeeper sends DELETE when installed with
  *    enableDeleteOperations, with anyObject = the old object).
  *  - On UPDATE only the images the update introduces are judged: an image that is present in
- *    any container list of oldObject is not judged again, so labelling, finalizer removal or
- *    scaling of an object that predates the policy goes through, while changing an image or
- *    adding an ephemeral container (`kubectl debug`) is judged. Audit and gator without an
- *    AdmissionReview have no oldObject: every image is judged.
+ *    any container list of oldObject is not judged again, so labelling, finalizer removal or a
+ *    replicas change of an object that predates the policy goes through, while changing an
+ *    image or adding an ephemeral container (`kubectl debug`) is judged. The ReplicaSets and
+ *    Pods a controller then creates for such a workload are CREATEs, judged in full: scale-up,
+ *    rollout restart and the replacements after a node drain are refused (FailedCreate).
+ *    Audit and gator without an AdmissionReview have no oldObject: every image is judged.
  *  - Pods, and the Pod templates of workloads (WORKLOAD_KINDS): one rule, the same messages,
  *    naming the container paths of the kind at hand.
  *  - One violation names every offending container of all three lists. There are two
@@ -35,7 +37,7 @@
  * `orValue`). The VAP type-checks `object` against each matched kind's schema; reading the
  * object through `dyn()` keeps a Pod-only field path from warning on a Deployment.
  * Runtime cost is linear in containers × allow-list entries (measured in
- * __tests__/policy/allowed-repos-cost.test.ts against the budgets of apiserver
+ * __tests__/policy/allowed-repos-cost.spec.ts against the budgets of apiserver
  * pkg/apis/cel/config.go).
  */
 
