@@ -142,6 +142,9 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
       });
     }
 
+    const unreadable = vapAuditUnreadable(c);
+    if (unreadable) warnings.push({ path: ['clusters', i, 'policy', 'enforcement'], message: unreadable });
+
     // Allow-list entries written for upstream's prefix match (policy-warnings.ts).
     const repos = policy?.allowedRepos;
     (Array.isArray(repos) ? repos : []).forEach((entry, j) => {
@@ -167,6 +170,43 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
 }
 
 type At = (...rest: (string | number)[]) => (string | number)[];
+
+/** The AKS log categories that carry the API server's audit events, admission writes included. */
+export const API_AUDIT_CATEGORIES = ['kube-audit', 'kube-audit-admin'] as const;
+
+/**
+ * Why what `engine: vap` with `enforcement: audit` records cannot be read, or undefined when it
+ * can. The VAP's Audit action only adds an annotation to the request's event in the API
+ * server's audit log; on AKS that log is readable only through a diagnostic setting that sends
+ * kube-audit or kube-audit-admin (the admin category has every write, and an admission request
+ * is a write). Gatekeeper's dryrun writes the constraint's status, and the Azure Policy add-on
+ * reports to Azure Policy: neither needs this.
+ */
+function vapAuditUnreadable(c: Record<string, unknown>): string | undefined {
+  const policy = asRecord(c.policy);
+  if (policy?.engine !== 'vap' || policy.enforcement !== 'audit') return undefined;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const audit = asRecord(c.auditLogs);
+  const workspace = asRecord(c.workspaceLogs);
+  const sent = [
+    ...(audit ? expandLogCategories(strings(audit.categories) ?? DEFAULT_AUDIT_CATEGORIES) : []),
+    ...(workspace ? (strings(workspace.categories) ?? DEFAULT_WORKSPACE_LOG_CATEGORIES) : []),
+  ];
+  if (API_AUDIT_CATEGORIES.some((x) => sent.includes(x))) return undefined;
+  const where = [
+    audit ? 'auditLogs.categories does not list kube-audit, kube-audit-admin or the group audit' : 'there is no auditLogs',
+    workspace ? 'workspaceLogs.categories does not list kube-audit-admin' : 'there is no workspaceLogs',
+  ].join(', and ');
+  return (
+    'is audit with engine vap: the API server records what the policy would refuse only as an annotation in its audit log, ' +
+    `which on AKS can be read only where a diagnostic setting sends kube-audit or kube-audit-admin; here ${where}, so nothing would show what the policy would refuse. ` +
+    (audit
+      ? 'Add kube-audit (or kube-audit-admin) to auditLogs.categories'
+      : 'Add auditLogs (its default category is kube-audit, to a storage account)') +
+    (workspace ? ', or kube-audit-admin to workspaceLogs.categories' : ', or workspaceLogs with kube-audit-admin (in its default categories)') +
+    '; a diagnostic setting made outside aks-day2 that sends one of them does as well'
+  );
+}
 
 /**
  * The workspace setting next to the audit-log setting. Azure itself would accept a category in

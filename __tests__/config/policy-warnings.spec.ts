@@ -48,3 +48,65 @@ describe('entries that relied on partial-segment prefixes', () => {
     expect(modelOf().warnings).toEqual([]);
   });
 });
+
+describe('engine vap in audit mode needs the API server audit log', () => {
+  const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosofin-rg/providers/Microsoft.OperationalInsights/workspaces/contosofin-law';
+  /** The example as a VAP cluster in `enforcement`, with its log sections as `logs` sets them. */
+  const warningsOf = (logs: (c: any) => void, policy: { engine?: string; enforcement?: string } = { engine: 'vap', enforcement: 'audit' }) =>
+    modelOf((config) => {
+      const c = config.clusters[0];
+      Object.assign(c.policy, policy);
+      logs(c);
+    }).warnings.filter((w) => w.path === 'clusters[0].policy.enforcement');
+  const none = (c: any) => delete c.auditLogs;
+
+  test('without auditLogs and workspaceLogs: warned, naming both fields and the fix', () => {
+    const [warning, ...more] = warningsOf(none);
+    expect(more).toEqual([]);
+    expect(warning).toEqual({ path: 'clusters[0].policy.enforcement', line: expect.any(Number), message: expect.any(String) });
+    expect(warning!.message).toMatch(/^is audit with engine vap: .*audit log/);
+    expect(warning!.message).toContain('there is no auditLogs, and there is no workspaceLogs');
+    expect(warning!.message).toContain('Add auditLogs (its default category is kube-audit');
+    expect(warning!.message).toContain('or workspaceLogs with kube-audit-admin');
+  });
+
+  test.each([
+    ['auditLogs sends neither', (c: any) => (c.auditLogs.categories = ['guard', 'kube-apiserver']), 'auditLogs.categories does not list kube-audit, kube-audit-admin or the group audit, and there is no workspaceLogs'],
+    [
+      'workspaceLogs sends neither',
+      (c: any) => {
+        delete c.auditLogs;
+        c.workspaceLogs = { workspaceResourceId: WORKSPACE, categories: ['guard', 'kube-controller-manager'] };
+      },
+      'there is no auditLogs, and workspaceLogs.categories does not list kube-audit-admin',
+    ],
+  ])('%s: warned, naming that field', (_what, logs, where) => {
+    const [warning] = warningsOf(logs);
+    expect(warning?.message).toContain(where);
+    expect(warning?.message).toContain(where.startsWith('auditLogs') ? 'Add kube-audit (or kube-audit-admin) to auditLogs.categories' : 'or kube-audit-admin to workspaceLogs.categories');
+  });
+
+  test.each([
+    ['auditLogs with kube-audit (the example)', () => undefined],
+    ['auditLogs with its default categories', (c: any) => delete c.auditLogs.categories],
+    ['auditLogs with kube-audit-admin', (c: any) => (c.auditLogs.categories = ['kube-audit-admin'])],
+    ['auditLogs with the group audit', (c: any) => (c.auditLogs.categories = ['audit'])],
+    ['auditLogs with the group allLogs', (c: any) => (c.auditLogs.categories = ['allLogs'])],
+    ['workspaceLogs with its default categories', (c: any) => ((c.workspaceLogs = { workspaceResourceId: WORKSPACE }), delete c.auditLogs)],
+    ['workspaceLogs with kube-audit-admin', (c: any) => ((c.workspaceLogs = { workspaceResourceId: WORKSPACE, categories: ['kube-audit-admin'] }), delete c.auditLogs)],
+  ])('%s: not warned', (_what, logs) => {
+    expect(warningsOf(logs)).toEqual([]);
+  });
+
+  test.each([
+    // Gatekeeper's audit writes the constraint's status; the add-on reports to Azure Policy.
+    [{ engine: 'gatekeeper', enforcement: 'audit' }],
+    [{ engine: undefined, enforcement: 'audit' }],
+    [{ engine: 'azure-policy', enforcement: 'audit' }],
+    [{ engine: 'vap', enforcement: 'deny' }],
+    [{ engine: 'vap', enforcement: 'warn' }],
+    [{ engine: 'vap', enforcement: undefined }],
+  ])('%j without any log section: not warned', (policy) => {
+    expect(warningsOf(none, policy)).toEqual([]);
+  });
+});
