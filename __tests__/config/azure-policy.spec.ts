@@ -12,7 +12,7 @@ import {
   allowedImagesParameters,
   parametersJson,
 } from '../../config/azure-policy-definition';
-import type { Config } from '../../config/model';
+import { ASSIGNMENT_DISPLAY_NAME_MAX, assignmentDisplayName, type Config } from '../../config/model';
 import { DIGEST } from '../../charts/policy/allowed-repos-cases';
 import { fixtureDoc } from '../support/fixtures';
 
@@ -79,6 +79,49 @@ describe('assignment name', () => {
 
   test('a cluster key with every allowed character kind passes', () => {
     expect(providerAcceptsName(load((c) => (c.name = 'a-0-z')).clusters[0].policy!.azurePolicy!.name)).toBe(true);
+  });
+});
+
+describe('assignment display name (Azure: at most 128 characters)', () => {
+  const key = `k${'e'.repeat(38)}y`; // the longest cluster key, 40 characters
+  const aks = (n: number) => `a${'k'.repeat(n - 2)}s`;
+  const displayName = (aksName: string) =>
+    load((c) => {
+      c.name = key;
+      c.aksName = aksName;
+    }).clusters[0].policy!.azurePolicy!.displayName;
+
+  test('the longest key and an AKS name that just fits: 128 characters, the AKS name whole', () => {
+    // "aks-day2: allowed registries for cluster " is 41 characters, " (" and ")" 3 more.
+    const name = displayName(aks(44));
+    expect(name).toBe(`aks-day2: allowed registries for cluster ${key} (${aks(44)})`);
+    expect(name).toHaveLength(128);
+  });
+
+  test('one character more: the AKS name is cut to fit and ends in "...", 128 characters', () => {
+    const name = displayName(aks(45));
+    expect(name).toBe(`aks-day2: allowed registries for cluster ${key} (${aks(45).slice(0, 41)}...)`);
+    expect(name).toHaveLength(128);
+  });
+
+  test('the longest key and the longest AKS name (63): 128 characters, the same on every load', () => {
+    const name = displayName(aks(63));
+    expect(name).toHaveLength(128);
+    expect(name).toBe(`aks-day2: allowed registries for cluster ${key} (akkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...)`);
+    expect(displayName(aks(63))).toBe(name);
+  });
+
+  test('every key and AKS name length the schema allows stays within 128', () => {
+    for (let k = 1; k <= 40; k++) {
+      for (const n of [1, 44, 45, 63]) {
+        expect(assignmentDisplayName('k'.repeat(k), aks(Math.max(n, 2)).slice(0, n)).length).toBeLessThanOrEqual(ASSIGNMENT_DISPLAY_NAME_MAX);
+      }
+    }
+    expect(ASSIGNMENT_DISPLAY_NAME_MAX).toBe(128);
+  });
+
+  test('a short AKS name is kept whole', () => {
+    expect(assignmentDisplayName('contosoazp', 'contosoazp-aks')).toBe('aks-day2: allowed registries for cluster contosoazp (contosoazp-aks)');
   });
 });
 
