@@ -46,7 +46,12 @@ export const AZURE_POLICY_EFFECT = {
  * The constraint the add-on creates on the cluster from the assignment (Microsoft's "Azure
  * Policy for Kubernetes" page shows its shape; the kind and name prefix are those seen on AKS:
  * `azurepolicy-k8sazurev2containerallowedimag-<hash>`, label `managed-by: azure-policy-addon`,
- * annotations `azure-policy-assignment-id` and `azure-policy-definition-id`).
+ * annotations `azure-policy-assignment-id` and `azure-policy-definition-id`). The definition's
+ * `details.namespaces` and `details.excludedNamespaces` become the constraint's
+ * `spec.match.namespaces` and `spec.match.excludedNamespaces`: Microsoft's example constraint
+ * shows `match.excludedNamespaces`, and the repository's reference constraint
+ * (built-in-references/Kubernetes/container-allowed-images/constraint.yaml) writes the
+ * assignment's excludedNamespaces there; a Gatekeeper constraint has no other place for either.
  */
 export const ADDON_CONSTRAINT = {
   group: 'constraints.gatekeeper.sh',
@@ -55,6 +60,8 @@ export const ADDON_CONSTRAINT = {
   plural: 'k8sazurev2containerallowedimages',
   /** The constraint parameter the definition maps allowedContainerImagesRegex to (`values.imageRegex`). */
   regexParameter: 'imageRegex',
+  /** The constraint parameter of the definition's excludedContainers (`values.excludedContainers`); aks-day2 leaves it empty. */
+  excludedContainersParameter: 'excludedContainers',
 } as const;
 
 /**

@@ -5,8 +5,10 @@ import { isPinned } from './image-rule';
  * containers should only use allowed images" (parameter `allowedContainerImagesRegex`), with the
  * same meaning as the CEL rule and config/image-rule.ts.
  *
- * The definition's constraint template tests each image with Rego's `re_match(regex, image)`
- * (Azure/azure-policy, built-in-references/Kubernetes/container-allowed-images/template.yaml),
+ * The definition's constraint template (its templateInfo URL .../container-allowed-images/v2/
+ * template.yaml, published in Azure/azure-policy as samples/KubernetesService/
+ * container-allowed-images/template.yaml, kind K8sAzureV2ContainerAllowedImages) tests the image
+ * of each container, init container and ephemeral container with Rego's `re_match(regex, image)`,
  * which is Go's regexp (RE2 syntax) searching ANYWHERE in the string. So the expression is
  * anchored at both ends, `^(?:…)$`: without `^`, `evil.io/myacr.azurecr.io/x` matches
  * `myacr\.azurecr\.io/.*`; without `$`, `busybox:1.36-evil` matches the pin `busybox:1\.36`.

@@ -45,6 +45,10 @@ export interface AzurePolicyManifests {
   readonly assignmentIdSuffix: string;
   /** The assignment's allowedContainerImagesRegex: the constraint's `imageRegex` once synced. */
   readonly imageRegex: string;
+  /** The assignment's `namespaces`: the constraint's `spec.match.namespaces` once synced. */
+  readonly namespaces: readonly string[];
+  /** The assignment's `excludedNamespaces`: the constraint's `spec.match.excludedNamespaces` once synced. */
+  readonly excludedNamespaces: readonly string[];
 }
 
 export type PolicyManifests = GatekeeperPolicyManifests | VapPolicyManifests | AzurePolicyManifests;
@@ -133,11 +137,14 @@ export function findPolicy(files: readonly ManifestFile[], engine: PolicyEngine,
       );
     }
     const assignment = policy.azurePolicy.name;
+    const parameters = allowedImagesParameters(policy);
     return {
       engine,
       assignmentName: assignment,
       assignmentIdSuffix: `/resourcegroups/${cluster.resourceGroup}/providers/microsoft.containerservice/managedclusters/${cluster.aksName}/providers/microsoft.authorization/policyassignments/${assignment}`.toLowerCase(),
-      imageRegex: allowedImagesParameters(policy).allowedContainerImagesRegex.value,
+      imageRegex: parameters.allowedContainerImagesRegex.value,
+      namespaces: parameters.namespaces.value,
+      excludedNamespaces: parameters.excludedNamespaces.value,
     };
   }
   if (engine === 'vap') {

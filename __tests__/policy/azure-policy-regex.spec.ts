@@ -1,8 +1,8 @@
 /**
  * config/azure-policy-regex.ts renders the allow-list as Azure Policy's
- * `allowedContainerImagesRegex`. The definition's template evaluates it with Rego's
- * `re_match(regex, image)` (Azure/azure-policy built-in-references/Kubernetes/
- * container-allowed-images/template.yaml): Go's regexp, RE2 syntax, `MatchString`, a search
+ * `allowedContainerImagesRegex`. The definition's v2 template evaluates it with Rego's
+ * `re_match(regex, image)` (Azure/azure-policy samples/KubernetesService/
+ * container-allowed-images/template.yaml, what the definition's templateInfo URL names): Go's regexp, RE2 syntax, `MatchString`, a search
  * anywhere in the image name. Here it runs under @bufbuild/re2 (a port of RE2/J, itself a port of
  * Go's regexp) with `test()`, the same unanchored search, and under JavaScript's RegExp; both must
  * agree with config/image-rule.ts (and so with the CEL) on every image fact of the policy's case

@@ -5,14 +5,15 @@
  * probes as for the other engines and recognizes the add-on's Gatekeeper denial. The cluster is
  * the emulation of helpers/fake-cluster.ts, whose add-on constraints are written from the shapes
  * Microsoft publishes (fixtures/api-shapes.ts addonConstraint), not captured from a cluster; the
- * template's evaluation is emulated from the definition's reference template (RE2 search).
+ * template's evaluation is emulated from the definition's v2 template, which Azure/azure-policy
+ * publishes as a sample (RE2 search over all three container lists, minus excludedContainers).
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderCluster } from '../../charts/render';
 import { parseConfig } from '../../config/load';
-import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
+import type { ClusterConfig, PolicyConfig, PolicyEnforcement } from '../../config/model';
 import type { CheckContext, CheckId } from '../../verify/check';
 import { ALL_CHECKS } from '../../verify/checks';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles } from '../../verify/manifests';
@@ -20,22 +21,26 @@ import { runChecks, type CheckResult } from '../../verify/runner';
 import { tempDir } from '../support/temp';
 import { startFakeApiServer } from './helpers/fake-api-server';
 import { FIXTURE_CONFIG, FIXTURE_DIST, runVerifyProcess, writeKubeconfig } from './helpers/cli-process';
-import { FakeCluster, azurePolicyUnderTest, type Behaviour } from './helpers/fake-cluster';
+import { FakeCluster, addonTemplateViolations, azurePolicyUnderTest, type Behaviour } from './helpers/fake-cluster';
 import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
 
 const configured = parseConfig(readFileSync(FIXTURE_CONFIG, 'utf8')).clusters.find((c) => c.name === 'contosoazp')!;
 const OURS = 'azurepolicy-k8sazurev2containerallowedimag-3f1c0a9e7b5d2c4e6a80';
 const LIST_PATH = '/apis/constraints.gatekeeper.sh/v1beta1/k8sazurev2containerallowedimages';
 
-const withEnforcement = (enforcement: PolicyEnforcement): ClusterConfig => ({ ...configured, policy: { ...configured.policy!, enforcement } });
+const withPolicy = (cluster: ClusterConfig, edit: Partial<PolicyConfig>): ClusterConfig => ({ ...cluster, policy: { ...cluster.policy!, ...edit } });
 
 /**
- * Run checks for contosoazp. `config` is what verify reads (policy.enforcement); `deployed` is
- * what the add-on made the constraint from (by default the same).
+ * Run checks for contosoazp. `config` and `configPolicy` change what verify reads; `deployed`
+ * and `deployedPolicy` what the add-on made the constraint from (by default the same as verify
+ * reads): an earlier config, not synced yet.
  */
-async function run(behaviour: Behaviour, opts: { only?: CheckId[]; config?: PolicyEnforcement; deployed?: PolicyEnforcement } = {}) {
-  const cluster = opts.config ? withEnforcement(opts.config) : configured;
-  const deployed = opts.deployed ? withEnforcement(opts.deployed) : cluster;
+async function run(
+  behaviour: Behaviour,
+  opts: { only?: CheckId[]; config?: PolicyEnforcement; configPolicy?: Partial<PolicyConfig>; deployed?: PolicyEnforcement; deployedPolicy?: Partial<PolicyConfig> } = {},
+) {
+  const cluster = withPolicy(configured, { ...(opts.config && { enforcement: opts.config }), ...opts.configPolicy });
+  const deployed = withPolicy(cluster, { ...(opts.deployed && { enforcement: opts.deployed }), ...opts.deployedPolicy });
   const fake = new FakeCluster({ installed: 'azure-policy', ...behaviour }, azurePolicyUnderTest(deployed));
   const dir = join(FIXTURE_DIST, cluster.name);
   const files = readManifestFiles(dir);
@@ -75,6 +80,8 @@ describe('dist/ and what verify looks for', () => {
       assignmentIdSuffix:
         '/resourcegroups/contosoazp-rg/providers/microsoft.containerservice/managedclusters/contosoazp-aks/providers/microsoft.authorization/policyassignments/aks-day2-contosoazp-allowed-images',
       imageRegex: '(?s)^(?:kevingbb/.*|contosoazpacr\\.azurecr\\.io(?:/.*|[:@][^/]*)?)$',
+      namespaces: ['production'],
+      excludedNamespaces: ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'],
     });
   });
 
@@ -90,14 +97,38 @@ describe('dist/ and what verify looks for', () => {
   });
 });
 
+describe("the emulated add-on template (the definition's v2 template, published as a sample)", () => {
+  const ours = azurePolicyUnderTest(configured).addon!.ours;
+  const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'production' }, spec });
+
+  test('judges containers, initContainers and ephemeralContainers, one message per container', () => {
+    const violations = addonTemplateViolations(
+      ours,
+      pod({ containers: [{ name: 'app', image: 'centos' }, { name: 'ok', image: 'kevingbb/x:1' }], initContainers: [{ name: 'setup', image: 'alpine' }], ephemeralContainers: [{ name: 'debugger', image: 'busybox' }] }),
+    );
+    expect(violations).toEqual([
+      'Container image centos for container app has not been allowed.',
+      'Container image alpine for container setup has not been allowed.',
+      'Container image busybox for container debugger has not been allowed.',
+    ]);
+  });
+
+  test('skips the containers excludedContainers names', () => {
+    const constraint = { ...ours, spec: { ...ours.spec, parameters: { ...ours.spec.parameters, excludedContainers: ['debugger'] } } };
+    expect(addonTemplateViolations(constraint, pod({ containers: [{ name: 'app', image: 'kevingbb/x' }], ephemeralContainers: [{ name: 'debugger', image: 'busybox' }] }))).toEqual([]);
+  });
+});
+
 describe('policy-installed', () => {
   test("finds this assignment's constraint among the kind's, with the synthesized regex, enforcing deny", async () => {
     const { byId, fake } = await run({}, { only: ['policy-installed'] });
     expect(byId['policy-installed']).toMatchObject({
       status: 'passed',
       expected:
-        'K8sAzureV2ContainerAllowedImages constraint of assignment aks-day2-contosoazp-allowed-images (made by the Azure Policy add-on), imageRegex as synthesized, enforcementAction deny (policy.enforcement deny)',
-      got: `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny, imageRegex as synthesized; audit: 0 existing violation(s)`,
+        'K8sAzureV2ContainerAllowedImages constraint of assignment aks-day2-contosoazp-allowed-images (made by the Azure Policy add-on), imageRegex as synthesized, ' +
+        'match.namespaces [production] and match.excludedNamespaces [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system], no excludedContainers, ' +
+        'enforcementAction deny (policy.enforcement deny)',
+      got: `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny, imageRegex, namespaces and excluded namespaces as synthesized; audit: 0 existing violation(s)`,
     });
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST_PATH}`]);
   });
@@ -124,6 +155,50 @@ describe('policy-installed', () => {
     expect(byId['policy-installed'].got).toBe(
       `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its imageRegex is not the synthesized one ("^.+azurecr.io/.+$"): the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)`,
     );
+  });
+
+  test('namespaces changed in the config but not synced: names both lists and the 15 minutes', async () => {
+    const { byId } = await run({}, { only: ['policy-installed'], deployedPolicy: { namespaces: ['production', 'staging'] } });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toBe(
+      `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its match.namespaces [production, staging] is not policy.namespaces [production]: ` +
+        'the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)',
+    );
+  });
+
+  test('the same namespaces in another order are in sync', async () => {
+    const { byId } = await run({}, { only: ['policy-installed'], configPolicy: { namespaces: ['production', 'staging'] }, deployedPolicy: { namespaces: ['staging', 'production'] } });
+    expect(byId['policy-installed'].status).toBe('passed');
+  });
+
+  test('azure-extensions-usage-system added to policy.namespaces but not synced: both namespace lists differ', async () => {
+    const { byId } = await run(
+      {},
+      { only: ['policy-installed'], configPolicy: { namespaces: ['production', 'azure-extensions-usage-system'] }, deployedPolicy: { namespaces: ['production'] } },
+    );
+    const result = byId['policy-installed'];
+    expect(result.status).toBe('failed');
+    expect(result.got).toContain('its match.namespaces [production] is not policy.namespaces [production, azure-extensions-usage-system]: the assignment has not reached the cluster yet');
+    expect(result.got).toContain(
+      'its match.excludedNamespaces [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system] is not the synthesized [kube-system, gatekeeper-system, azure-arc]: the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes)',
+    );
+  });
+
+  test('a constraint without match.namespaces judges every namespace: not what policy.namespaces says', async () => {
+    const { byId } = await run({}, { only: ['policy-installed'], deployedPolicy: { namespaces: [] } });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toContain('its match.namespaces [] (every namespace) is not policy.namespaces [production]');
+  });
+
+  test('excludedContainers set on the assignment outside aks-day2: failed, and the probe named so gets through', async () => {
+    const { byId } = await run({ excludedContainers: ['probe'] }, { only: ['policy-installed', 'policy-works'] });
+    expect(byId['policy-installed'].status).toBe('failed');
+    expect(byId['policy-installed'].got).toContain(
+      'it exempts containers named probe (excludedContainers), which aks-day2 never sets: any Pod may name a container so and run any image; the assignment was changed outside aks-day2 (npx cdktf deploy contosoazp puts it back',
+    );
+    // The emulated template skips excluded names, as the v2 template does: the probe is admitted.
+    expect(byId['policy-works'].status).toBe('failed');
+    expect(byId['policy-works'].got).toContain('production: centos was admitted');
   });
 
   test.each([

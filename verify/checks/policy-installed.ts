@@ -133,7 +133,10 @@ async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifes
   const enforcement = cluster.policy!.enforcement;
   const want = ADDON_ENFORCEMENT_ACTION[enforcement];
   const wantText = want === 'scoped' ? 'scoped with warn at admission' : want;
-  const expected = `${ADDON_CONSTRAINT.kind} constraint of assignment ${p.assignmentName} (made by the Azure Policy add-on), imageRegex as synthesized, enforcementAction ${wantText} (policy.enforcement ${enforcement})`;
+  const expected =
+    `${ADDON_CONSTRAINT.kind} constraint of assignment ${p.assignmentName} (made by the Azure Policy add-on), imageRegex as synthesized, ` +
+    `match.namespaces ${listText(p.namespaces, 'every namespace')} and match.excludedNamespaces ${listText(p.excludedNamespaces)}, no excludedContainers, ` +
+    `enforcementAction ${wantText} (policy.enforcement ${enforcement})`;
   const lookup = await findAddonConstraint(api, p);
   if (lookup.status !== 'found') return { passed: false, expected, got: missingConstraintLine(lookup, p, cluster) };
 
@@ -143,16 +146,30 @@ async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifes
     enforcementAction?: string;
     scopedEnforcementActions?: readonly ScopedEnforcementAction[];
     parameters?: Record<string, unknown>;
+    match?: { namespaces?: unknown; excludedNamespaces?: unknown };
   };
   const action = spec.enforcementAction ?? 'deny';
   const atWebhook = webhookActions(spec);
   const enforcesAsConfigured =
     want === 'scoped' ? action === 'scoped' && atWebhook.includes('warn') && !atWebhook.includes('deny') : action === want;
   const regex = spec.parameters?.[ADDON_CONSTRAINT.regexParameter];
+  // Absent and empty are the same to Gatekeeper: no namespaces = every namespace, none excluded.
+  const namespaces = stringList(spec.match?.namespaces);
+  const excludedNamespaces = stringList(spec.match?.excludedNamespaces);
+  const excludedContainers = stringList(spec.parameters?.[ADDON_CONSTRAINT.excludedContainersParameter]);
+  const unsynced = `the assignment has not reached the cluster yet (${ADDON_SYNC_NOTE}) or was not deployed (npx cdktf deploy ${cluster.name})`;
   const problems = [
-    regex === p.imageRegex
+    regex === p.imageRegex ? '' : `its ${ADDON_CONSTRAINT.regexParameter} is not the synthesized one (${JSON.stringify(regex)}): ${unsynced}`,
+    sameSet(namespaces, p.namespaces)
       ? ''
-      : `its ${ADDON_CONSTRAINT.regexParameter} is not the synthesized one (${JSON.stringify(regex)}): the assignment has not reached the cluster yet (${ADDON_SYNC_NOTE}) or was not deployed (npx cdktf deploy ${cluster.name})`,
+      : `its match.namespaces ${listText(namespaces, 'every namespace')} is not policy.namespaces ${listText(p.namespaces, 'every namespace')}: ${unsynced}`,
+    sameSet(excludedNamespaces, p.excludedNamespaces)
+      ? ''
+      : `its match.excludedNamespaces ${listText(excludedNamespaces)} is not the synthesized ${listText(p.excludedNamespaces)}: ${unsynced}`,
+    excludedContainers.length === 0
+      ? ''
+      : `it exempts containers named ${excludedContainers.join(', ')} (${ADDON_CONSTRAINT.excludedContainersParameter}), which aks-day2 never sets: ` +
+        `any Pod may name a container so and run any image; the assignment was changed outside aks-day2 (npx cdktf deploy ${cluster.name} puts it back; ${ADDON_SYNC_NOTE})`,
     enforcesAsConfigured
       ? ''
       : `enforcementAction ${action}${action === 'scoped' ? ` (webhook: ${atWebhook.join(', ') || 'none'})` : ''}, but policy.enforcement ${enforcement} means ${wantText}` +
@@ -164,8 +181,20 @@ async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifes
   return {
     passed: problems.length === 0,
     expected,
-    got: `${ADDON_CONSTRAINT.kind} ${name} present, enforcementAction ${action}` + (problems.length ? `; ${problems.join('; ')}` : `, imageRegex as synthesized${audit}`),
+    got:
+      `${ADDON_CONSTRAINT.kind} ${name} present, enforcementAction ${action}` +
+      (problems.length ? `; ${problems.join('; ')}` : `, imageRegex, namespaces and excluded namespaces as synthesized${audit}`),
   };
+}
+
+/** The strings of a list field; anything else (absent included) as the empty list. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((x) => String(x)) : [];
+}
+
+/** `[a, b]`, or `[]` with what an empty list means there. */
+function listText(list: readonly string[], empty = 'none'): string {
+  return list.length > 0 ? `[${list.join(', ')}]` : `[] (${empty})`;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

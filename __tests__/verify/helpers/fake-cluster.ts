@@ -47,6 +47,8 @@ export interface Behaviour {
    * constraints only; stale-regex: the constraint still carries an older imageRegex.
    */
   readonly addonSync?: 'synced' | 'no-template' | 'not-yet' | 'stale-regex';
+  /** azure-policy: the assignment's excludedContainers as someone set it outside aks-day2 (the add-on copies it to the constraint). */
+  readonly excludedContainers?: readonly string[];
   readonly templateCreated?: boolean;
   /** Overrides the applied constraint's spec.enforcementAction (someone edited it on the cluster). */
   readonly enforcementAction?: string;
@@ -146,15 +148,17 @@ export function azurePolicyUnderTest(cluster: ClusterConfig): PolicyUnderTest {
 export const CONTOSOAZP_POLICY = azurePolicyUnderTest(loadConfig(FIXTURE_CONFIG).clusters.find((c) => c.name === 'contosoazp')!);
 
 /**
- * The violations of the add-on's template for one Pod, as the definition's template computes them
- * (Azure/azure-policy built-in-references/Kubernetes/container-allowed-images/template.yaml, and
- * a 2022 kubectl copy of the v2 template: containers and initContainers, minus excludedContainers,
- * whose image `re_match`es no part of imageRegex; Rego's re_match is Go's regexp, a search).
+ * The violations of the add-on's template for one Pod, as the definition's v2 template computes
+ * them (the template its templateInfo URL names, published in Azure/azure-policy as
+ * samples/KubernetesService/container-allowed-images/template.yaml, kind
+ * K8sAzureV2ContainerAllowedImages): each container of containers, initContainers and
+ * ephemeralContainers, minus excludedContainers, whose image `re_match`es no part of imageRegex
+ * (Rego's re_match is Go's regexp, a search).
  */
 export function addonTemplateViolations(constraint: any, pod: any): string[] {
   const regex = RE2JS.compile(constraint.spec.parameters.imageRegex);
   const excluded: string[] = constraint.spec.parameters.excludedContainers ?? [];
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
   return containers
     .filter((c: any) => !excluded.includes(c.name) && !regex.test(c.image ?? ''))
     .map((c: any) => `Container image ${c.image} for container ${c.name} has not been allowed.`);
@@ -323,6 +327,7 @@ export class FakeCluster {
     if (sync === 'not-yet') return [...addon.others];
     const spec = { ...addon.ours.spec };
     if (sync === 'stale-regex') spec.parameters = { ...spec.parameters, imageRegex: '^.+azurecr.io/.+$' };
+    if (this.behaviour.excludedContainers) spec.parameters = { ...spec.parameters, excludedContainers: [...this.behaviour.excludedContainers] };
     if (this.behaviour.enforcementAction) {
       spec.enforcementAction = this.behaviour.enforcementAction;
       delete spec.scopedEnforcementActions;
