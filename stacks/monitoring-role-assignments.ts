@@ -1,3 +1,4 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { MonitoringConfig } from '../config/model';
 import { DataAzureadServicePrincipal } from './terraform-classes';
@@ -5,7 +6,11 @@ import { DeterministicRoleAssignment } from './deterministic-role-assignment';
 
 export interface MonitoringRoleAssignmentsProps {
   readonly monitoring: MonitoringConfig;
-  /** Resource id of the cluster: the scope of every role. */
+  /**
+   * Resource id of the cluster as the `azurerm_kubernetes_cluster` data source builds it
+   * (`/subscriptions/…/resourceGroups/…`); the roles are granted on it in AKS's spelling
+   * ({@link clusterIdAsAksSpellsIt}).
+   */
   readonly clusterId: string;
   /**
    * Object id of the cluster's monitoring add-on identity
@@ -28,6 +33,32 @@ export function roleSlug(role: string): string {
 }
 
 /**
+ * The cluster id as AKS spells it: `/subscriptions/<sub>/resourcegroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<aks>`,
+ * `resourcegroups` in lower case. That is what `az aks show --query id -o tsv` prints (AKS's
+ * ManagedClusters_Get examples, Azure/azure-rest-api-specs stable/2024-09-01; hashicorp/terraform-provider-azurerm#16213),
+ * so it is the scope of the runbook's `az role assignment create --scope $(az aks show … --query id -o tsv)`.
+ * Azure hands a role assignment's
+ * scope back as it was created; azurerm's Read writes it to state as returned, normalizing only
+ * resource-group scopes (role_assignment_resource.go v4.55.0, normalizeScopeValue), and `scope`
+ * is ForceNew and compared case-sensitively. The data source's id says `resourceGroups`
+ * (commonids.NewKubernetesClusterID), so granting on it would replace every imported runbook grant.
+ *
+ * Built from the id's segments (subscription, resource group, cluster name: the values the
+ * lookup was given), not with `replace()`: a Terraform pattern wrapped in slashes, such as
+ * "/resourceGroups/", is a regular expression.
+ */
+export function clusterIdAsAksSpellsIt(clusterId: string): string {
+  const segment = (index: number) => Fn.element(Fn.split('/', clusterId), index);
+  // One format() call, not a string with ${…} parts: the scope is nested in the name's
+  // uuidv5(lower(join(…))), and cdktf cannot nest such strings in function calls.
+  return Fn.format('/subscriptions/%s/resourcegroups/%s/providers/Microsoft.ContainerService/managedClusters/%s', [
+    segment(2),
+    segment(4),
+    segment(8),
+  ]);
+}
+
+/**
  * Each configured role on the cluster for the configured principal. Runbook: "az role
  * assignment create --assignee $APPID --scope <cluster id> --role 'Monitoring Metrics
  * Publisher'" (and "Log Analytics Reader"). `--assignee` accepts an app id and resolves it;
@@ -40,6 +71,7 @@ export class MonitoringRoleAssignments extends Construct {
   public readonly principalId: string;
   /** The service principal lookup, when the config gives an appId. */
   public readonly servicePrincipal?: DataAzureadServicePrincipal;
+  /** Where every role is granted: the cluster id in AKS's spelling (`resourcegroups`). */
   public readonly scope: string;
   /** One assignment per configured role, in config order. */
   public readonly grants: readonly DeterministicRoleAssignment[];
@@ -47,7 +79,7 @@ export class MonitoringRoleAssignments extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringRoleAssignmentsProps) {
     super(scope, id);
     const { principal, roles } = props.monitoring;
-    this.scope = props.clusterId;
+    this.scope = clusterIdAsAksSpellsIt(props.clusterId);
 
     if ('appId' in principal) {
       this.servicePrincipal = new DataAzureadServicePrincipal(this, 'principal', { clientId: principal.appId });

@@ -2,8 +2,11 @@ import type { ClusterConfig } from '../config/model';
 import type { KubeApi } from './kube-api';
 import type { PolicyManifests, SmokeManifests } from './manifests';
 
-/** The ids `--only` takes, in the order the checks run (the runbook's order). */
-export const CHECK_IDS = ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job'] as const;
+/**
+ * The ids `--only` takes, in the order the checks run: the runbook's order, then
+ * prometheus-agent (no runbook step: what alerts.prometheus needs on the cluster).
+ */
+export const CHECK_IDS = ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job', 'prometheus-agent'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /** Time, injected so tests run the waiting logic on a fake clock. */

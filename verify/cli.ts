@@ -43,6 +43,8 @@ context (or --context), using the names synthesized into dist/<cluster>/:
                     namespace
   smoke-job         applies the smoke Job from dist/<cluster>/smoke-test/, waits for it (bounded
                     by --timeout), shows its log and deletes it again
+  prometheus-agent  with alerts.prometheus: the managed Prometheus agent (Pods rsName=ama-metrics
+                    in kube-system) runs and is Ready, so the rule groups have data
 
 options:
   --cluster <name>           cluster from the config; required

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ActionGroupSchema, AlertsSchema, MetricAlertSchema, PrometheusAlertsSchema, WorkspaceLogsSchema } from '../../config/schema';
-import { DEFAULT_WORKSPACE_LOG_CATEGORIES } from '../../config/model';
+import { actionGroupShortName, DEFAULT_WORKSPACE_LOG_CATEGORIES } from '../../config/model';
+import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../stacks/recommended-prometheus-alerts';
 import { addresses, alertingDoc, ROOT, synthDoc } from './helpers';
 
@@ -56,6 +58,33 @@ describe('Alerts section', () => {
   test('rule counts per level match the data file', () => {
     const counts = Object.fromEntries(RECOMMENDED_PROMETHEUS_RULE_GROUPS.map((g) => [g.level, g.rules.length]));
     expect(text).toContain(`cluster: ${counts.cluster} rules, node: ${counts.node}, pod: ${counts.pod}`);
+  });
+
+  test("the action group's short name rule and its example are the code's", () => {
+    const m = /short name = the cluster key cut to 12 characters, trailing `-` dropped \(`([^`]+)` → `([^`]+)`\)/.exec(text);
+    expect(m).not.toBeNull();
+    const [, key, short] = m!;
+    expect(key.slice(0, 12).endsWith('-')).toBe(true); // the example shows the dropped "-"
+    expect(actionGroupShortName(key)).toBe(short);
+  });
+
+  test('says up front that the rule groups need managed Prometheus sending to that workspace, with the az command', () => {
+    const flat = text.replace(/\s+/g, ' ');
+    const warning = flat.indexOf('**The Prometheus rule groups only fire if the cluster sends its metrics to that workspace.**');
+    expect(warning).toBeGreaterThan(-1);
+    expect(warning).toBeLessThan(flat.indexOf('Where the values come from'));
+    expect(flat).toContain('--enable-azure-monitor-metrics \\ --azure-monitor-workspace-resource-id <azureMonitorWorkspaceId>');
+  });
+
+  test('"nothing can check this at plan time": the cluster data source has no monitor_metrics, the resource has', () => {
+    const getters = (proto: object) =>
+      Object.entries(Object.getOwnPropertyDescriptors(proto))
+        .filter(([, d]) => d.get)
+        .map(([name]) => name);
+    // The resource's attribute is there, so the search below can find such a name.
+    expect(getters(KubernetesCluster.prototype)).toContain('monitorMetrics');
+    expect(getters(DataAzurermKubernetesCluster.prototype).filter((name) => /monitorMetrics|azureMonitor|prometheus/i.test(name))).toEqual([]);
+    expect(text).toContain('has no `monitor_metrics` block');
   });
 
   test('the silencing example names an alert the bundled cluster really gets', () => {

@@ -74,6 +74,68 @@ describe('README: permission table', () => {
   });
 });
 
+describe('README: permission rows that depend on what Azure holds', () => {
+  const rows = tableRows(block('permissions'));
+  const row = (feature: string, type: string) => {
+    const found = rows.find((r) => r[0] === feature && r[1] === type);
+    if (!found) throw new Error(`no permission row for ${feature} / ${type}`);
+    return found;
+  };
+
+  test('registry lookup: Reader, plus listCredentials when the admin user is enabled (the data source then calls ListCredentials)', () => {
+    const [, , permission, on] = row('`acr`', '`data.azurerm_container_registry`');
+    expect(backticked(permission)).toEqual(['Reader', 'Microsoft.ContainerRegistry/registries/listCredentials/action']);
+    expect(permission).toMatch(/admin user enabled/);
+    expect(on).toBe('the registry');
+    // And the notes say both ways out: turn the admin user off, or accept the password in the state.
+    expect(README).toContain('`az acr update -n <acr> --admin-enabled false`');
+    expect(README).toContain('`admin_password`');
+  });
+
+  test('created registry: checkNameAvailability at the subscription (RegistriesCheckNameAvailability before create)', () => {
+    const [, , permission, on] = row('`acr.create`', '`azurerm_container_registry`');
+    expect(backticked(permission)).toEqual([
+      'Container Registry Contributor and Data Access Configuration Administrator',
+      'Microsoft.ContainerRegistry/checkNameAvailability/read',
+      'Reader',
+    ]);
+    expect(on).toBe("the registry's resource group; the subscription");
+  });
+
+  test('Prometheus rule groups: Reader on the Azure Monitor workspace in both rows, as the Alerts section says', () => {
+    const lookup = row('`alerts.prometheus`', '`data.azurerm_monitor_workspace`');
+    const groups = row('`alerts.prometheus`', '`azurerm_monitor_alert_prometheus_rule_group`');
+    expect([backticked(lookup[2]), lookup[3]]).toEqual([['Reader'], 'the Azure Monitor workspace']);
+    expect([backticked(groups[2]), groups[3]]).toEqual([
+      ['Monitoring Contributor', 'Reader'],
+      "the cluster's resource group; the Azure Monitor workspace",
+    ]);
+    const alerts = README.slice(README.indexOf('\n## Alerts\n'), README.indexOf('\n## verify'));
+    expect(alerts.replace(/\s+/g, ' ')).toContain('the Azure Monitor workspace lookup needs `Reader` on it');
+  });
+});
+
+describe('README: the spelling of each role assignment scope', () => {
+  const flat = README.replace(/\s+/g, ' ');
+
+  test('the monitoring scope the README shows is the one synthesized (format pattern, AKS spelling)', () => {
+    const { json } = synthDoc(exampleDoc());
+    const scope: string = json.resource.azurerm_role_assignment.monitoring_monitoring_metrics_publisher.scope;
+    const pattern = /^\$\{format\("([^"]+)", /.exec(scope)?.[1];
+    expect(pattern).toBe('/subscriptions/%s/resourcegroups/%s/providers/Microsoft.ContainerService/managedClusters/%s');
+    const shown = ['<sub>', '<resourceGroup>', '<aksName>'].reduce((text, part) => text.replace('%s', part), pattern!);
+    expect(flat).toContain(`The monitoring roles (\`monitoring_*\`): the cluster id as AKS spells it, \`${shown}\``);
+  });
+
+  test('the monitoring import ids are spelled as az prints them for a runbook grant (resourcegroups)', () => {
+    const monitoringImports = [...README.matchAll(/terraform import (azurerm_role_assignment\.monitoring_\S+) \\\n\s+'([^']+)'/g)];
+    expect(monitoringImports.length).toBe(2);
+    for (const [, address, id] of monitoringImports) {
+      expect({ address, spelling: id.split('/')[3] }).toEqual({ address, spelling: 'resourcegroups' });
+    }
+  });
+});
+
 describe('README: resource providers per feature', () => {
   /** The README's first column (backticks dropped) → the config section that turns the feature on. */
   const FEATURES = Object.fromEntries(Object.entries(FEATURE_CONFIGS).map(([k, v]) => [k.replace(/^([^(]+?)( \(.*\))?$/, '`$1`$2'), v]));

@@ -17,10 +17,10 @@ import { exampleDoc, minimalDoc, synthDoc, withCluster, type Doc, type Json } fr
 /**
  * What resourceArmRoleAssignmentRead sets (terraform-provider-azurerm v4.55.0,
  * internal/services/authorization/role_assignment_resource.go, lines 305-336):
- * name (306), scope (309), role_definition_id (310), principal_id (311), principal_type (312),
- * delegated_managed_identity_resource_id (313), description (314), condition (315),
- * condition_version (316), role_definition_name (334, from the role definition it looks up).
- * skip_service_principal_aad_check (schema lines 118-122) is NOT in it.
+ * name (306), scope (309, through normalizeScopeValue), role_definition_id (310), principal_id
+ * (311), principal_type (312), delegated_managed_identity_resource_id (313), description (314),
+ * condition (315), condition_version (316), role_definition_name (334, from the role definition
+ * it looks up). skip_service_principal_aad_check (schema lines 118-122) is NOT in it.
  */
 const READ_SETS = [
   'name',
@@ -88,42 +88,151 @@ function plan(config: Json, state: Partial<Record<Attribute, unknown>>): Change[
 
 /** What Azure and the lookups answer at plan time, for the contosofin fixture. */
 const SUB = '00000000-0000-0000-0000-000000000000';
-const AKS_ID = `/subscriptions/${SUB}/resourceGroups/contosofin-rg/providers/Microsoft.ContainerService/managedClusters/contosofin-aks`;
+/**
+ * The cluster id as AKS spells it, `resourcegroups` in lower case: what `az aks show --query id
+ * -o tsv` prints (ManagedClusters_Get and _List examples, Azure/azure-rest-api-specs
+ * Microsoft.ContainerService/aks/stable/2024-09-01; hashicorp/terraform-provider-azurerm#16213),
+ * and so the scope of the runbook's `az role assignment create --scope $(az aks show … --query id -o tsv)`.
+ */
+const AKS_ID = `/subscriptions/${SUB}/resourcegroups/contosofin-rg/providers/Microsoft.ContainerService/managedClusters/contosofin-aks`;
+/**
+ * The id the `azurerm_kubernetes_cluster` data source answers: not Azure's, but built as
+ * commonids.NewKubernetesClusterID(subscription, resource_group_name, name).ID()
+ * (kubernetes_cluster_data_source.go v4.55.0, lines 729 and 745): `resourceGroups`.
+ */
+const AKS_LOOKUP_ID = `/subscriptions/${SUB}/resourceGroups/contosofin-rg/providers/Microsoft.ContainerService/managedClusters/contosofin-aks`;
+/** The registry's id, as registries.NewRegistryID builds it in the data source and as ACR answers it. */
 const ACR_ID = `/subscriptions/${SUB}/resourceGroups/contosofin-rg/providers/Microsoft.ContainerRegistry/registries/contosofinacr`;
 const KUBELET_OBJECT_ID = '5a5a5a5a-0000-4000-8000-000000000001';
 const SP_OBJECT_ID = '5a5a5a5a-0000-4000-8000-000000000002';
 const LOOKUPS: Record<string, string> = {
-  'data.azurerm_kubernetes_cluster.aks.id': AKS_ID,
+  'data.azurerm_kubernetes_cluster.aks.id': AKS_LOOKUP_ID,
   'data.azurerm_container_registry.acr.id': ACR_ID,
   'data.azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id': KUBELET_OBJECT_ID,
   'data.azuread_service_principal.monitoring_principal.object_id': SP_OBJECT_ID,
 };
 
 /**
- * Resolve the expressions this project writes: a bare reference, and the
- * `element(split("/", <ref>), 2)` that reads the subscription out of a scope id.
+ * Evaluates the Terraform expressions this project writes into role assignments: references,
+ * string and whole-number literals, and the functions split, element and format (only `%s`), with Terraform's
+ * semantics (element wraps its index; format refuses a verb it is not given an argument for).
+ * Anything else throws, so a new expression in the stack cannot pass unevaluated.
  */
-function resolveValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (value.startsWith('${uuidv5(')) return value; // the name: replaced by ignore_changes
-  return value.replace(/\$\{([^}]*)\}/g, (_, expression: string) => {
-    const split = /^element\(split\("\/", ([\w.[\]]+)\), (\d+)\)$/.exec(expression);
-    if (split) return lookup(split[1]).split('/')[Number(split[2])];
-    return lookup(expression);
-  });
+function evaluate(expression: string): unknown {
+  let at = 0;
+  const fail = (why: string): never => {
+    throw new Error(`cannot evaluate ${JSON.stringify(expression)} at ${at}: ${why}`);
+  };
+  const skipSpace = () => {
+    while (expression[at] === ' ') at++;
+  };
+  const parse = (): unknown => {
+    skipSpace();
+    if (expression[at] === '"') {
+      let text = '';
+      at++;
+      while (expression[at] !== '"') {
+        if (at >= expression.length) fail('unterminated string');
+        if (expression[at] === '$' && expression[at + 1] === '{') fail('template inside a string');
+        if (expression[at] === '\\') at++;
+        text += expression[at++];
+      }
+      at++;
+      return text;
+    }
+    const number = /^\d+/.exec(expression.slice(at))?.[0];
+    if (number !== undefined) {
+      at += number.length;
+      return Number(number);
+    }
+    const name = /^[A-Za-z_][\w.[\]]*/.exec(expression.slice(at))?.[0] ?? fail('expected a value');
+    at += name.length;
+    skipSpace();
+    if (expression[at] !== '(') return lookup(name);
+    at++;
+    const args: unknown[] = [];
+    for (skipSpace(); expression[at] !== ')'; skipSpace()) {
+      args.push(parse());
+      skipSpace();
+      if (expression[at] === ',') at++;
+      else if (expression[at] !== ')') fail('expected , or )');
+    }
+    at++;
+    return call(name, args);
+  };
+  const value = parse();
+  skipSpace();
+  if (at !== expression.length) fail('trailing text');
+  return value;
+}
+function call(name: string, args: unknown[]): unknown {
+  switch (name) {
+    case 'split':
+      return String(args[1]).split(String(args[0]));
+    case 'element': {
+      const list = args[0] as unknown[];
+      return list[Number(args[1]) % list.length];
+    }
+    case 'format': {
+      const values = args.slice(1);
+      const text = String(args[0]).replace(/%(.)/g, (_, verb: string) => {
+        if (verb === '%') return '%';
+        if (verb !== 's' || values.length === 0) throw new Error(`format: verb %${verb} not emulated or missing its argument`);
+        return String(values.shift());
+      });
+      if (values.length > 0) throw new Error('format: too many arguments');
+      return text;
+    }
+    default:
+      throw new Error(`function ${name} is not emulated`);
+  }
 }
 function lookup(reference: string): string {
   const value = LOOKUPS[reference];
   if (value === undefined) throw new Error(`no test value for ${reference}`);
   return value;
 }
+
+/** A config string as Terraform resolves it: literal text with `${…}` interpolations. */
+function resolveValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (value.startsWith('${uuidv5(')) return value; // the name: replaced by ignore_changes
+  let out = '';
+  let rest = value;
+  for (let open = rest.indexOf('${'); open >= 0; open = rest.indexOf('${')) {
+    out += rest.slice(0, open);
+    // The interpolation ends at the first "}" outside a string literal.
+    let close = open + 2;
+    for (let quoted = false; close < rest.length && (quoted || rest[close] !== '}'); close++) {
+      if (rest[close] === '\\') close++;
+      else if (rest[close] === '"') quoted = !quoted;
+    }
+    out += String(evaluate(rest.slice(open + 2, close)));
+    rest = rest.slice(close + 1);
+  }
+  return out + rest;
+}
 const resolved = (config: Json): Json =>
   Object.fromEntries(Object.entries(config).map(([k, v]) => [k, k === 'lifecycle' ? v : resolveValue(v)]));
 
 /**
+ * normalizeScopeValue (role_assignment_resource.go v4.55.0, lines 449-455): a scope that parses,
+ * ignoring case, as a resource group id (exactly /subscriptions/<id>/resourceGroups/<name>) is
+ * rewritten as `resourceGroups`; every other scope (a cluster, a registry) is kept as Azure
+ * returned it, since the parser refuses extra segments (go-azure-helpers resourceids/parse.go).
+ */
+function normalizeScopeValue(scope: string): string {
+  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)$/i.exec(scope);
+  return m ? `/subscriptions/${m[1]}/resourceGroups/${m[2]}` : scope;
+}
+
+/**
  * The state `terraform import` leaves for an assignment Azure holds as `azure`: what Read sets,
- * from the GET response. Azure returns role_definition_id with the subscription of the scope
- * (terraform-provider-azurerm#8558) and the role's name from the role definition.
+ * from the GET response. Azure returns the scope the assignment was created with (assumed: the
+ * provider's own acceptance tests, e.g. TestAccRoleAssignment_resourceScoped, plan empty after
+ * creating on a `resourceGroups` id, and #16213 shows an AKS-spelled one coming back), the
+ * role_definition_id with the subscription of the scope (terraform-provider-azurerm#8558) and
+ * the role's name from the role definition.
  */
 function importedState(azure: {
   scope: string;
@@ -134,7 +243,7 @@ function importedState(azure: {
 }): Partial<Record<Attribute, unknown>> {
   return {
     name: 'e1f0c2d4-93b5-4c1a-9e0f-7a6b5c4d3e2f', // random: made by az, not by this stack
-    scope: azure.scope,
+    scope: normalizeScopeValue(azure.scope),
     role_definition_id: `/subscriptions/${azure.scope.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/${azure.roleGuid}`,
     principal_id: azure.principalId,
     principal_type: azure.principalType,
@@ -193,14 +302,58 @@ describe('import, then plan: nothing to change', () => {
     expect(plan(resolved(grants.acr_pull_kubelet), state)).toEqual([]);
   });
 
+  const MONITORING_GRANTS = [
+    ['monitoring_monitoring_metrics_publisher', 'Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb'],
+    ['monitoring_log_analytics_reader', 'Log Analytics Reader', '73c42c96-874c-492b-b04d-ab87d138a893'],
+  ] as const;
+  /** A grant the runbook made: `--scope $(az aks show … --query id -o tsv)`, so AKS's spelling. */
+  const runbookGrant = (roleName: string, roleGuid: string) =>
+    importedState({ scope: AKS_ID, roleGuid, roleName, principalId: SP_OBJECT_ID, principalType: 'ServicePrincipal' });
+
   test('the monitoring roles made by az role assignment create --assignee $APPID', () => {
-    for (const [address, roleName, roleGuid] of [
-      ['monitoring_monitoring_metrics_publisher', 'Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb'],
-      ['monitoring_log_analytics_reader', 'Log Analytics Reader', '73c42c96-874c-492b-b04d-ab87d138a893'],
-    ]) {
-      const state = importedState({ scope: AKS_ID, roleGuid, roleName, principalId: SP_OBJECT_ID, principalType: 'ServicePrincipal' });
-      expect({ address, changes: plan(resolved(grants[address]), state) }).toEqual({ address, changes: [] });
+    for (const [address, roleName, roleGuid] of MONITORING_GRANTS) {
+      expect({ address, changes: plan(resolved(grants[address]), runbookGrant(roleName, roleGuid)) }).toEqual({ address, changes: [] });
     }
+  });
+
+  test("the monitoring scope is the cluster id as AKS spells it, not as the lookup builds it", () => {
+    for (const [address] of MONITORING_GRANTS) {
+      expect({ address, scope: resolved(grants[address]).scope }).toEqual({ address, scope: AKS_ID });
+    }
+    expect(AKS_LOOKUP_ID).not.toBe(AKS_ID);
+    expect(AKS_LOOKUP_ID.toLowerCase()).toBe(AKS_ID.toLowerCase());
+    // Read keeps a cluster scope as Azure returns it; only resource-group scopes are rewritten.
+    expect(normalizeScopeValue(AKS_ID)).toBe(AKS_ID);
+    expect(normalizeScopeValue(`/subscriptions/${SUB}/resourcegroups/contosofin-rg`)).toBe(`/subscriptions/${SUB}/resourceGroups/contosofin-rg`);
+  });
+
+  test("granting on the lookup's id (as this stack did before) would replace every runbook grant", () => {
+    for (const [address, roleName, roleGuid] of MONITORING_GRANTS) {
+      const before = { ...grants[address], scope: '${data.azurerm_kubernetes_cluster.aks.id}' };
+      expect({ address, changes: plan(resolved(before), runbookGrant(roleName, roleGuid)) }).toEqual({
+        address,
+        changes: [{ attribute: 'scope', action: 'replace' }],
+      });
+    }
+  });
+
+  test('a grant that Azure holds with `resourceGroups` (made some other way) is planned for replacement', () => {
+    // What README's import section tells to look for in `az role assignment list`.
+    const [address, roleName, roleGuid] = MONITORING_GRANTS[0];
+    const state = importedState({ scope: AKS_LOOKUP_ID, roleGuid, roleName, principalId: SP_OBJECT_ID, principalType: 'ServicePrincipal' });
+    expect(plan(resolved(grants[address]), state)).toEqual([{ attribute: 'scope', action: 'replace' }]);
+  });
+
+  test('a grant the stack creates reads back unchanged (Azure returns the scope it was given)', () => {
+    const config = resolved(grants.monitoring_monitoring_metrics_publisher);
+    const created = importedState({
+      scope: config.scope,
+      roleGuid: '3913510d-42f4-4e42-8a64-420c390055eb',
+      roleName: 'Monitoring Metrics Publisher',
+      principalId: SP_OBJECT_ID,
+      principalType: 'ServicePrincipal',
+    });
+    expect(plan(config, created)).toEqual([]);
   });
 
   test('a custom role given by GUID: role_definition_id in the form Read returns, so no replacement', () => {
@@ -208,9 +361,8 @@ describe('import, then plan: nothing to change', () => {
     const { json: j } = synthDoc(CONFIGS['custom role by GUID']);
     const config = j.resource.azurerm_role_assignment[`monitoring_${custom.replace(/-/g, '_')}`];
     expect(config.role_definition_name).toBeUndefined();
-    expect(config.role_definition_id).toBe(
-      `/subscriptions/\${element(split("/", data.azurerm_kubernetes_cluster.aks.id), 2)}/providers/Microsoft.Authorization/roleDefinitions/${custom}`,
-    );
+    // The subscription is read from the scope at plan time (role-assignments.spec.ts has the expression).
+    expect(resolved(config).role_definition_id).toBe(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${custom}`);
     const state = importedState({ scope: AKS_ID, roleGuid: custom, roleName: 'Contoso Metrics Reader', principalId: SP_OBJECT_ID, principalType: 'ServicePrincipal' });
     expect(plan(resolved(config), state)).toEqual([]);
   });

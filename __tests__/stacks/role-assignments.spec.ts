@@ -7,7 +7,15 @@ import { findBuiltInRole } from '../../config/built-in-roles';
 import { MonitoringRoleAssignments, roleSlug } from '../../stacks/monitoring-role-assignments';
 import { bareStack, data, exampleDoc, minimalDoc, resolved, resource, synthDoc, synthFresh, withCluster } from './helpers';
 
-const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';
+/** The cluster lookup's id segment `i` (the data source builds the id, with `resourceGroups`). */
+const aksIdSegment = (i: number) => `element(split("/", data.azurerm_kubernetes_cluster.aks.id), ${i})`;
+/**
+ * Where the monitoring roles are granted: the cluster id as AKS spells it (`resourcegroups`), the
+ * scope of the runbook's `az role assignment create --scope $(az aks show … --query id -o tsv)`
+ * (role-assignment-import.spec.ts evaluates it).
+ */
+const AKS_SCOPE_EXPRESSION = `format("/subscriptions/%s/resourcegroups/%s/providers/Microsoft.ContainerService/managedClusters/%s", ${aksIdSegment(2)}, ${aksIdSegment(4)}, ${aksIdSegment(8)})`;
+const AKS_SCOPE = `\${${AKS_SCOPE_EXPRESSION}}`;
 const KUBELET_OBJECT_ID = '${data.azurerm_kubernetes_cluster.aks.kubelet_identity[0].object_id}';
 const SP_OBJECT_ID = '${data.azuread_service_principal.monitoring_principal.object_id}';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,13 +66,14 @@ describe('monitoring roles at the cluster scope', () => {
   const { json, stack } = synthDoc(exampleDoc());
   const grants = json.resource.azurerm_role_assignment;
 
-  test('one assignment per configured role, each on the cluster id', () => {
+  test("one assignment per configured role, each on the cluster id in AKS's spelling", () => {
     const publisher = grants.monitoring_monitoring_metrics_publisher;
     const reader = grants.monitoring_log_analytics_reader;
     expect(publisher.role_definition_name).toBe('Monitoring Metrics Publisher');
     expect(reader.role_definition_name).toBe('Log Analytics Reader');
-    expect(publisher.scope).toBe(AKS_ID);
-    expect(reader.scope).toBe(AKS_ID);
+    expect(publisher.scope).toBe(AKS_SCOPE);
+    expect(reader.scope).toBe(AKS_SCOPE);
+    expect(resolved(stack, stack.monitoring?.scope)).toBe(AKS_SCOPE);
     expect(stack.monitoring?.grants.map((g) => g.assignment.roleDefinitionNameInput)).toEqual([
       'Monitoring Metrics Publisher',
       'Log Analytics Reader',
@@ -151,11 +160,11 @@ describe('monitoring roles at the cluster scope', () => {
     const { json: j } = synthDoc(withCluster(exampleDoc(), (c) => void (c.monitoring.roles = [guid.toUpperCase()])));
     const custom = j.resource.azurerm_role_assignment.monitoring_0b5a1f2c_1111_4222_8333_444455556666;
     expect(custom.role_definition_id).toBe(
-      `/subscriptions/\${element(split("/", data.azurerm_kubernetes_cluster.aks.id), 2)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      `/subscriptions/\${element(split("/", ${AKS_SCOPE_EXPRESSION}), 2)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
     );
     expect(custom.role_definition_name).toBeUndefined();
-    expect(custom.scope).toBe(AKS_ID);
-    expect(custom.name).toBe(nameFor(AKS_ID, guid, SP_OBJECT_ID));
+    expect(custom.scope).toBe(AKS_SCOPE);
+    expect(custom.name).toBe(nameFor(AKS_SCOPE, guid, SP_OBJECT_ID));
   });
 
   test('roleSlug', () => {
@@ -178,9 +187,9 @@ describe('deterministic assignment names', () => {
     const names = Object.values(first).map((g) => (g as { name: string }).name);
     expect(new Set(names).size).toBe(names.length);
     expect(first.monitoring_monitoring_metrics_publisher.name).toBe(
-      nameFor(AKS_ID, 'Monitoring Metrics Publisher', SP_OBJECT_ID),
+      nameFor(AKS_SCOPE, 'Monitoring Metrics Publisher', SP_OBJECT_ID),
     );
-    expect(first.monitoring_log_analytics_reader.name).toBe(nameFor(AKS_ID, 'Log Analytics Reader', SP_OBJECT_ID));
+    expect(first.monitoring_log_analytics_reader.name).toBe(nameFor(AKS_SCOPE, 'Log Analytics Reader', SP_OBJECT_ID));
   });
 
   test('a fixed object id makes the principal part literal', () => {
@@ -191,7 +200,7 @@ describe('deterministic assignment names', () => {
       }),
     );
     expect(json.resource.azurerm_role_assignment.monitoring_log_analytics_reader.name).toBe(
-      `\${uuidv5("url", lower(join("|", [data.azurerm_kubernetes_cluster.aks.id, "Log Analytics Reader", "${objectId}"])))}`,
+      `\${uuidv5("url", lower(join("|", [${AKS_SCOPE_EXPRESSION}, "Log Analytics Reader", "${objectId}"])))}`,
     );
   });
 
@@ -213,8 +222,8 @@ describe('monitoring roles for the monitoring add-on identity ({monitoringAgent:
 
   test("each role goes to oms_agent[0].oms_agent_identity[0].object_id of the cluster lookup, as a service principal", () => {
     expect(grants.monitoring_monitoring_metrics_publisher).toEqual({
-      name: nameFor(AKS_ID, 'Monitoring Metrics Publisher', OMS_OBJECT_ID),
-      scope: AKS_ID,
+      name: nameFor(AKS_SCOPE, 'Monitoring Metrics Publisher', OMS_OBJECT_ID),
+      scope: AKS_SCOPE,
       role_definition_name: 'Monitoring Metrics Publisher',
       principal_id: OMS_OBJECT_ID,
       principal_type: 'ServicePrincipal',

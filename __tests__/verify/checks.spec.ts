@@ -13,6 +13,7 @@ import { runChecks, type CheckResult } from '../../verify/runner';
 import * as shapes from './fixtures/api-shapes';
 import { FIXTURE_CONFIG, FIXTURE_DIST, distWithConfigMapSmoke } from './helpers/cli-process';
 import { policyWorksCheck } from '../../verify/checks/policy-works';
+import { prometheusAgentCheck } from '../../verify/checks/prometheus-agent';
 import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
 import { CONTOSOFIN_POLICY, CONTOSOVAP_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
 import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
@@ -59,7 +60,8 @@ async function run(
     timeoutMs: opts.timeoutMs ?? 5000,
     progress: (line) => progress.push(line),
   };
-  const checks = ALL_CHECKS.filter((c) => !opts.only || opts.only.includes(c.id));
+  // As the CLI does: --only as given, else every check the config enables.
+  const checks = ALL_CHECKS.filter((c) => (opts.only ? opts.only.includes(c.id) : !c.notApplicable(cluster)));
   const results = await runChecks(checks, ctx, () => undefined);
   return { results, byId: Object.fromEntries(results.map((r) => [r.id, r])), fake, progress, clock };
 }
@@ -352,6 +354,67 @@ describe('smoke-job', () => {
       'DELETE /api/v1/namespaces/smoke/configmaps/aks-day2-smoke-script',
     ]);
     expect(fake.configMaps.size).toBe(0);
+  });
+});
+
+describe('prometheus-agent (alerts.prometheus needs managed Prometheus on the cluster)', () => {
+  const prom = clusters.find((c) => c.name === 'contosoprom')!;
+  const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosoprom-rg/providers/Microsoft.Monitor/accounts/contosoprom-amw';
+  const EXPECTED = 'a Ready Pod labelled rsName=ama-metrics in kube-system (managed Prometheus on, feeding alerts.prometheus)';
+  const WHERE = `the rule groups query ${WORKSPACE}; the workspace the agent writes to: az aks show -g contosoprom-rg -n contosoprom-aks --query azureMonitorProfile.metrics`;
+
+  async function runAgent(behaviour: Behaviour) {
+    const fake = new FakeCluster(behaviour);
+    const ctx: CheckContext = {
+      api: new FakeKubeApi(fake, {}),
+      cluster: prom,
+      distDir: join(FIXTURE_DIST, 'contosoprom'),
+      clock: new FakeClock(),
+      timeoutMs: 5000,
+      progress: () => undefined,
+    };
+    const [result] = await runChecks([prometheusAgentCheck], ctx, () => undefined);
+    return { result, fake };
+  }
+
+  test('applies only with alerts.prometheus', () => {
+    expect(prometheusAgentCheck.notApplicable(prom)).toBeUndefined();
+    expect(clusters.filter((c) => !prometheusAgentCheck.notApplicable(c)).map((c) => c.name)).toEqual(['contosoprom']);
+    expect(prometheusAgentCheck.notApplicable(clusters.find((c) => c.name === 'contosofin')!)).toBe('the cluster has no alerts.prometheus in the config');
+  });
+
+  test('the agent Ready: passes, names the Pods, says where the rule groups look', async () => {
+    const { result, fake } = await runAgent({});
+    expect(result).toMatchObject({
+      status: 'passed',
+      expected: EXPECTED,
+      got: '2/2 Ready: ama-metrics-7d9c8b6f5-2xq8m (Ready), ama-metrics-7d9c8b6f5-k4w9z (Ready)',
+      details: [WHERE],
+    });
+    expect(fake.requests.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual(['GET /api/v1/namespaces/kube-system/pods?labelSelector=rsName%3Dama-metrics']);
+  });
+
+  test('no agent (managed Prometheus off): fails with the az command that turns it on for the configured workspace', async () => {
+    const { result } = await runAgent({ prometheusAgent: 'absent' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      got: `no Pod labelled rsName=ama-metrics in kube-system: managed Prometheus is off, so the Prometheus rule groups get no data from this cluster; turn it on: az aks update -g contosoprom-rg -n contosoprom-aks --enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ${WORKSPACE}`,
+    });
+  });
+
+  test('the agent crash-looping: fails, naming each Pod with its phase and reason', async () => {
+    const { result } = await runAgent({ prometheusAgent: 'crashloop' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      got: '2 ama-metrics Pod(s), none Ready: ama-metrics-7d9c8b6f5-2xq8m (Running, CrashLoopBackOff), ama-metrics-7d9c8b6f5-k4w9z (Running, CrashLoopBackOff)',
+      details: [WHERE],
+    });
+  });
+
+  test('RBAC refusing pods in kube-system: the 403 is reported, not a pass', async () => {
+    const { result } = await runAgent({ rbacForbidden: /namespaces\/kube-system\/pods/ });
+    expect(result.status).toBe('failed');
+    expect(result.got).toMatch(/^403 Forbidden: /);
   });
 });
 

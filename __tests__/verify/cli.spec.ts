@@ -55,14 +55,14 @@ describe('usage (exit 2)', () => {
     const { code, out } = await cli(['--help']);
     expect(code).toBe(EXIT.passed);
     expect(out).toEqual([HELP]);
-    for (const id of ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job']) expect(HELP).toContain(`  ${id} `);
+    for (const id of ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job', 'prometheus-agent']) expect(HELP).toContain(`  ${id} `);
     expect(HELP).toMatch(/exit codes:\n  0  every selected check passed\n  1  a check failed/);
   });
 
   test.each([
     [['--cluster'], '--cluster needs a value'],
     [['--cluster', 'contosofin', '--nope'], 'unexpected argument "--nope"'],
-    [['--cluster', 'contosofin', '--only', 'nodes,bogus'], '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job)'],
+    [['--cluster', 'contosofin', '--only', 'nodes,bogus'], '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job, prometheus-agent)'],
     [['--cluster', 'contosofin', '--timeout=-1'], '--timeout must be a positive number of seconds, got "-1"'],
     [['--cluster', 'contosofin', '--timeout', '-1'], '--timeout needs a value (for a value that starts with "-", write --timeout=<value>)'],
     [['--cluster', 'contosofin', 'smoke-job'], 'unexpected argument "smoke-job"'],
@@ -77,10 +77,10 @@ describe('usage (exit 2)', () => {
   test('--cluster missing or unknown: lists the clusters of the config', async () => {
     const missing = await cli([]);
     expect(missing.code).toBe(EXIT.usage);
-    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare)`]);
+    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare, contosoprom)`]);
     const unknown = await cli(['--cluster', 'contoso']);
     expect(unknown.code).toBe(EXIT.usage);
-    expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare`]);
+    expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare, contosoprom`]);
   });
 
   test('--only with a check the config does not enable', async () => {
@@ -206,11 +206,26 @@ describe('a run', () => {
   test('checks the config does not enable are noted, not run', async () => {
     const { code, out } = await cli(['--cluster', 'bare', '--dist', FIXTURE_DIST]);
     expect(code).toBe(EXIT.passed);
-    expect(out.slice(1, 4)).toEqual([
+    expect(out.slice(1, 5)).toEqual([
       'note: policy-installed not run: the cluster has no policy in the config',
       'note: policy-works not run: the cluster has no policy in the config',
       'note: smoke-job not run: the cluster has no smokeTest in the config',
+      'note: prometheus-agent not run: the cluster has no alerts.prometheus in the config',
     ]);
+  });
+
+  test('alerts.prometheus: the agent check runs after the others; managed Prometheus off fails the run', async () => {
+    const prom = ['--cluster', 'contosoprom', '--dist', FIXTURE_DIST];
+    const on = await cli(prom, { behaviour: {} });
+    expect(on.code).toBe(EXIT.passed);
+    expect(on.out.filter((l) => /^(PASS|FAIL|SKIP) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'PASS nodes',
+      'PASS api-endpoints',
+      'PASS prometheus-agent',
+    ]);
+    const off = await cli(prom, { behaviour: { prometheusAgent: 'absent' } });
+    expect(off.code).toBe(EXIT.failed);
+    expect(off.out.find((l) => l.startsWith('FAIL prometheus-agent'))).toContain('managed Prometheus is off');
   });
 
   test('a context that does not look like the cluster: warning on stderr, checks still run', async () => {

@@ -67,6 +67,11 @@ export interface Behaviour {
   readonly leftoverJob?: boolean;
   /** The first create of the Job answers 409, as while the old one is still being deleted. */
   readonly jobConflictOnce?: boolean;
+  /**
+   * The managed Prometheus agent's Pods (rsName=ama-metrics in kube-system): ready (default), none
+   * (managed Prometheus off), or crash-looping.
+   */
+  readonly prometheusAgent?: 'ready' | 'absent' | 'crashloop';
   /** Requests whose path matches answer after `slowMs`. */
   readonly slow?: RegExp;
   readonly slowMs?: number;
@@ -258,6 +263,11 @@ export class FakeCluster {
 
     if ((m = path.match(/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/))) return this.jobs_(method, m[1], m[2], req);
 
+    if (method === 'GET' && path === '/api/v1/namespaces/kube-system/pods') {
+      const selected = req.query.get('labelSelector') === 'rsName=ama-metrics';
+      const agent = b.prometheusAgent ?? 'ready';
+      return json(200, shapes.amaMetricsPodList(selected && agent !== 'absent' ? agent : 'absent'));
+    }
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/))) {
       const ns = m[1];
       const job = [...this.jobs.entries()].find(([key]) => key.startsWith(`${ns}/`));
