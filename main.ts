@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from './config/load';
 import type { Config } from './config/model';
 import { parseFlags } from './lib/args';
 import { checkDist, formatDistReport, inSync, staleWarnings } from './lib/dist-check';
 import { processIo, type Io } from './lib/io';
-import { discard, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
+import { checkpoint, exitCleanlyOnInterrupt } from './lib/interrupt';
+import { discard, discardPending, leftoversIn, removeDeadLeftovers, replaceDir, stagingDirFor, writeFiles } from './lib/replace-dir';
 import { distFolders, staleClusterDirs } from './lib/stale';
 
 /**
@@ -25,9 +26,11 @@ commands:
         --config <file>   the config (default: ${CONFIG_ENV}, else ${DEFAULT_CONFIG_PATH})
         --only <part>     only the Terraform stacks or only the Kubernetes manifests
         --check           write nothing; exit 1 when the committed dist/ differs from what the
-                          config synthesizes (changed, missing and extra files per cluster)
+                          config synthesizes (changed, missing and extra files per cluster,
+                          staging folders of an interrupted synth)
         --objects-only    Kubernetes objects only, no kustomization.yaml files (what
-                          \`cdk8s synth --stdout\` prints; cdk8s.yaml passes it)
+                          \`cdk8s synth --stdout\` prints; cdk8s.yaml passes it); not with
+                          --check, which compares with dist/ as committed, kustomizations included
   verify --cluster <name> [--config <file>] [options]
       Run the runbook's post-provisioning checks against the current kubeconfig context.
       See \`aks-day2 verify --help\`.
@@ -83,6 +86,9 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthO
   if (values.only !== undefined && values.only !== 'terraform' && values.only !== 'kubernetes') {
     return { error: `--only must be terraform or kubernetes, not "${values.only}"` };
   }
+  if (values.check && values['objects-only']) {
+    return { error: '--check and --objects-only cannot be combined: --check compares with dist/ as committed, kustomization.yaml files included' };
+  }
   return {
     configPath: resolveConfigPath(values.config, env),
     parts: values.only ? [values.only as Part] : ['terraform', 'kubernetes'],
@@ -105,6 +111,7 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   const tfOut = resolve(env.CDKTF_OUTDIR || 'cdktf.out');
   // The cdk8s CLI passes CDK8S_OUTDIR (`cdk8s synth --stdout` uses a temp dir); npm run synth writes dist/.
   const distOut = resolve(env.CDK8S_OUTDIR || 'dist');
+  const outputs = parts.map((p) => `${shown(p === 'terraform' ? tfOut : distOut)}/`);
 
   // 1. Read and validate everything before any output is touched.
   let config: Config;
@@ -113,7 +120,7 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err(e.message);
-      io.err(`Nothing was written: ${options.check ? 'nothing is written by --check' : 'cdktf.out/ and dist/ are as they were'}.`);
+      io.err(nothingWritten(options, outputs, env));
       return 1;
     }
     throw e;
@@ -162,35 +169,95 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
     return clean ? 0 : 1;
   }
 
-  const staged: Array<{ staging: string; target: string }> = [];
-  try {
-    if (parts.includes('terraform')) {
-      const staging = stagingDirFor(tfOut);
-      staged.push({ staging, target: tfOut });
-      buildTerraformApp(config, staging).synth();
-    }
-    if (parts.includes('kubernetes')) {
-      for (const [cluster, files] of render()) {
-        const target = resolve(distOut, cluster);
-        const staging = stagingDirFor(target);
-        staged.push({ staging, target });
-        writeFiles(staging, files);
-      }
-    }
-  } catch (e) {
-    for (const { staging } of staged) discard(staging);
-    io.err(`aks-day2 synth failed; nothing was written: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+  // Staging folders of earlier synths that were killed (their process is gone). Those of a
+  // running process are left alone: parallel tests synthesize concurrently.
+  const leftovers = [
+    ...(parts.includes('terraform') ? leftoversIn(dirname(tfOut), basename(tfOut)) : []),
+    ...(parts.includes('kubernetes') ? leftoversIn(distOut) : []),
+  ];
+  for (const { leftover, action } of removeDeadLeftovers(leftovers)) {
+    io.err(
+      action === 'restored'
+        ? `aks-day2 synth: moved ${shown(leftover.path)}/ back to ${shown(leftover.target)}/ (a synth killed mid-replace, process ${leftover.pid}, had moved it aside)`
+        : `aks-day2 synth: removed ${shown(leftover.path)}/ (left by a synth that was killed, process ${leftover.pid})`,
+    );
   }
 
-  // 3. Move finished output into place.
-  for (const { staging, target } of staged) replaceDir(staging, target);
+  // Ctrl-C or SIGTERM from here on: remove this run's staging folders, then exit 130 or 143.
+  const stopHandling = exitCleanlyOnInterrupt((signal) => {
+    const removed = discardPending();
+    return `aks-day2 synth: interrupted (${signal}); nothing was written${removed.length ? `, staging folders removed: ${removed.map((d) => `${shown(d)}/`).join(', ')}` : ''}.`;
+  }, io.err);
+  try {
+    const staged: Array<{ staging: string; target: string }> = [];
+    try {
+      if (parts.includes('terraform')) {
+        const staging = stagingDirFor(tfOut);
+        staged.push({ staging, target: tfOut });
+        await checkpoint();
+        buildTerraformApp(config, staging).synth();
+      }
+      if (parts.includes('kubernetes')) {
+        for (const [cluster, files] of render()) {
+          const target = resolve(distOut, cluster);
+          const staging = stagingDirFor(target);
+          staged.push({ staging, target });
+          await checkpoint();
+          writeFiles(staging, files);
+        }
+      }
+      await holdForTest(env, staged.map((s) => s.staging));
+      await checkpoint();
+    } catch (e) {
+      for (const { staging } of staged) discard(staging);
+      io.err(`aks-day2 synth failed; nothing was written: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+
+    // 3. Move finished output into place: one synchronous loop, so an interrupt comes before it or after it.
+    for (const { staging, target } of staged) replaceDir(staging, target);
+  } finally {
+    stopHandling();
+  }
 
   if (parts.includes('terraform')) io.out(`cdktf: ${fromConfig} → ${shown(tfOut)}/stacks/<cluster>/`);
   if (parts.includes('kubernetes')) {
     io.out(`cdk8s: ${fromConfig} → ${shown(distOut)}/<cluster>/`);
     const stale = staleClusterDirs(distFolders(distOut), names);
-    for (const line of staleWarnings({ drift: [], stale, clusters: names.length, files: 0 }, configPath, shown(distOut))) io.err(line);
+    for (const line of staleWarnings({ drift: [], leftovers: [], stale, clusters: names.length, files: 0 }, configPath, shown(distOut))) {
+      io.err(line);
+    }
   }
   return 0;
+}
+
+/**
+ * The line after a config error: what this run would have written is as it was. Run by
+ * `cdk8s synth` (cdk8s.yaml's app passes --objects-only, the CLI sets CDK8S_OUTDIR), the CLI
+ * has already emptied its output folder before it started this app, so that folder is not
+ * "as it was": say what the CLI did instead.
+ */
+function nothingWritten(options: SynthOptions, outputs: readonly string[], env: NodeJS.ProcessEnv): string {
+  if (options.check) return 'Nothing was written: nothing is written by --check.';
+  if (options.objectsOnly && env.CDK8S_OUTDIR) {
+    return (
+      `Nothing was written. Run by \`cdk8s synth\`: the cdk8s CLI emptied its output folder ${outputs.join(', ')} before it ` +
+      'started this app, so that folder is empty now, not as it was; dist/ and cdktf.out/ are as they were.'
+    );
+  }
+  return `Nothing was written: ${outputs.join(' and ')} ${outputs.length > 1 ? 'are' : 'is'} as ${outputs.length > 1 ? 'they were' : 'it was'}.`;
+}
+
+/**
+ * Test hook, for the interrupt test only: with AKS_DAY2_TEST_HOLD_STAGED=<file>, a synth that
+ * has staged everything writes the staging folders to <file> and waits there (up to 30 s) for
+ * a signal, so the test interrupts it at a known point instead of racing it.
+ */
+export const HOLD_STAGED_ENV = 'AKS_DAY2_TEST_HOLD_STAGED';
+
+async function holdForTest(env: NodeJS.ProcessEnv, staging: readonly string[]): Promise<void> {
+  const file = env[HOLD_STAGED_ENV];
+  if (!file) return;
+  writeFileSync(file, `${staging.join('\n')}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 30_000));
 }

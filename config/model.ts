@@ -71,7 +71,7 @@ export interface AcrConfig {
 export interface MonitoringConfig {
   readonly principal: Principal;
   /**
-   * Each role as Terraform gets it: a listed built-in role in Azure's spelling (whatever the
+   * Each role as Terraform gets it: a built-in role in Azure's spelling (whatever the
    * config's casing), or a role definition GUID, lowercased.
    */
   readonly roles: readonly string[];
@@ -260,7 +260,7 @@ export function deriveStorageAccountName(cluster: ClusterInput, purpose: 'aud' |
  */
 const lowerGuid = <T extends string | undefined>(guid: T): T => guid?.toLowerCase() as T;
 
-/** A listed built-in role in Azure's spelling, or a role definition GUID lowercased. */
+/** A built-in role (config/built-in-roles.json) in Azure's spelling, or a role definition GUID lowercased. */
 export function canonicalRole(role: string): string {
   return findBuiltInRole(role)?.name ?? role.trim().toLowerCase();
 }

@@ -26,7 +26,7 @@ import {
   parseResourceId,
   sameType,
 } from './rules';
-import { closestBuiltInRole, findBuiltInRole } from './built-in-roles';
+import { BUILT_IN_ROLES, BUILT_IN_ROLES_SOURCE, closestBuiltInRole, findBuiltInRole } from './built-in-roles';
 
 /**
  * The config file's schema: what a user may write. Every object is strict (an unknown key
@@ -186,9 +186,10 @@ const principal = z.union(
 );
 
 /**
- * A role: the name of a built-in role this project lists (config/built-in-roles.ts, compared
- * case-insensitively, as ARM does), or any role's definition GUID (custom roles, other built-ins).
- * A name that is not listed is an error, so a typo fails synth instead of `terraform apply`.
+ * A role: the name of an Azure built-in role (config/built-in-roles.json, Azure's full list as of
+ * its date; compared case-insensitively, as ARM does), or any role's definition GUID (custom
+ * roles, built-ins newer than the list). A name that is not in the list is an error, so a typo
+ * fails synth instead of `terraform apply`.
  */
 const role = z
   .string()
@@ -200,10 +201,10 @@ const role = z
     ctx.addIssue({
       code: 'custom',
       message:
-        `"${value}" is not an Azure built-in role this project knows` +
+        `"${value}" is not the name of an Azure built-in role` +
         (close ? `; did you mean "${close.name}"?` : '') +
-        ' (names are checked against a curated list of built-in roles for monitoring, AKS, ACR, storage and' +
-        ' networking, listed in the README; give any other role, built-in or custom, by its role definition GUID)',
+        ` (names are checked against Azure's list of ${BUILT_IN_ROLES.length} built-in roles as of ${BUILT_IN_ROLES_SOURCE.date},` +
+        ' config/built-in-roles.json; give a newer built-in role or a custom role by its role definition GUID)',
     });
   });
 

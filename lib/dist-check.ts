@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { distFolders, staleClusterDirs } from './stale';
+import { distFolders, staleClusterDirs, stagingLeftovers } from './stale';
 
 /**
  * `aks-day2 synth --check`: does the committed dist/ hold exactly what the config synthesizes?
@@ -15,8 +15,14 @@ export interface FileChange {
   readonly path: string;
   /** 1-based line where the committed file first differs from the synthesized one. */
   readonly line: number;
-  readonly committed: string;
-  readonly synthesized: string;
+  /** That line of each file, without its newline; null past the file's last line. */
+  readonly committed: string | null;
+  readonly synthesized: string | null;
+  /**
+   * The two lines differ only in the newline that ends them (the last line of one file has
+   * none): which file lacks it.
+   */
+  readonly noFinalNewline?: 'committed' | 'synthesized';
 }
 
 export interface ClusterDrift {
@@ -33,6 +39,11 @@ export interface ClusterDrift {
 export interface DistReport {
   /** Clusters whose folder differs, in config order. */
   readonly drift: readonly ClusterDrift[];
+  /**
+   * Staging folders in dist/ (`<cluster>.tmp-<pid>`, `<cluster>.old-<pid>`): left by a synth
+   * that was killed, or of one still running. A difference: `git add dist` would commit them.
+   */
+  readonly leftovers: readonly string[];
   /** dist/ folders that belong to no cluster in the config. */
   readonly stale: readonly string[];
   /** Clusters and files compared. */
@@ -55,13 +66,21 @@ export function readTree(dir: string): Map<string, string> | undefined {
   return files;
 }
 
-/** Where two texts first differ, by line. */
-function firstDifference(committed: string, synthesized: string): FileChange['line'] {
-  const a = committed.split('\n');
-  const b = synthesized.split('\n');
+/** The lines of `text`, each with the newline that ends it (the last one may have none). */
+const linesOf = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+
+/** Where two texts first differ, by line, and the two lines there. */
+function firstDifference(path: string, committed: string, synthesized: string): FileChange {
+  const a = linesOf(committed);
+  const b = linesOf(synthesized);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i + 1;
+  const strip = (l: string | undefined) => (l === undefined ? null : l.replace(/\n$/, ''));
+  const change: FileChange = { path, line: i + 1, committed: strip(a[i]), synthesized: strip(b[i]) };
+  if (change.committed !== null && change.committed === change.synthesized) {
+    return { ...change, noFinalNewline: a[i].endsWith('\n') ? 'synthesized' : 'committed' };
+  }
+  return change;
 }
 
 /**
@@ -72,6 +91,7 @@ export function compareDist(
   synthesized: ReadonlyMap<string, FileTree>,
   committed: (cluster: string) => FileTree | undefined,
   distFolders: readonly string[],
+  leftovers: readonly string[] = [],
 ): DistReport {
   const drift: ClusterDrift[] = [];
   let files = 0;
@@ -83,15 +103,7 @@ export function compareDist(
     for (const [path, content] of [...expected].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const have = actual?.get(path);
       if (have === undefined) missing.push(path);
-      else if (have !== content) {
-        const line = firstDifference(have, content);
-        changed.push({
-          path,
-          line,
-          committed: have.split('\n')[line - 1] ?? '(end of file)',
-          synthesized: content.split('\n')[line - 1] ?? '(end of file)',
-        });
-      }
+      else if (have !== content) changed.push(firstDifference(path, have, content));
     }
     const extra = [...(actual?.keys() ?? [])].filter((p) => !expected.has(p)).sort();
     if (actual === undefined || changed.length + missing.length + extra.length > 0) {
@@ -99,39 +111,47 @@ export function compareDist(
     }
   }
   const stale = staleClusterDirs(distFolders, [...synthesized.keys()]);
-  return { drift, stale, clusters: synthesized.size, files };
+  return { drift, leftovers: [...leftovers], stale, clusters: synthesized.size, files };
 }
 
 /** `compareDist` against the folder `distDir` on disk. */
 export function checkDist(synthesized: ReadonlyMap<string, FileTree>, distDir: string): DistReport {
-  return compareDist(synthesized, (cluster) => readTree(join(distDir, cluster)), distFolders(distDir));
+  return compareDist(synthesized, (cluster) => readTree(join(distDir, cluster)), distFolders(distDir), stagingLeftovers(distDir));
 }
 
 /** Longest excerpt of a differing line shown in the report. */
 const EXCERPT = 100;
-const excerpt = (line: string) => JSON.stringify(line.length > EXCERPT ? `${line.slice(0, EXCERPT)}…` : line);
+const excerpt = (line: string | null) =>
+  line === null ? '(end of file)' : JSON.stringify(line.length > EXCERPT ? `${line.slice(0, EXCERPT)}…` : line);
 
-/** dist/ holds exactly what the config synthesizes (a stale folder is only a warning). */
+/** Files listed for a cluster folder that was never committed; the rest are counted. */
+export const MAX_LISTED = 20;
+
+/** dist/ holds exactly what the config synthesizes, and nothing else (a stale folder is only a warning). */
 export function inSync(report: DistReport): boolean {
-  return report.drift.length === 0;
+  return report.drift.length === 0 && report.leftovers.length === 0;
 }
 
 /**
  * A folder left by a cluster that is gone from the config is reported but is no difference:
  * `npm run synth` never deletes a folder (GitOps may still apply it), so replacing the
  * example cluster with your own and synthesizing leaves the check green, with this warning.
+ * It cannot tell whether the folder was ever committed, so it gives both ways to delete it;
+ * and `cdktf destroy` finds only the stacks of clusters in the config, so destroying comes
+ * first, with the cluster (back) in the config.
  */
 export function staleWarnings(report: DistReport, configPath: string, distDir: string): string[] {
-  return report.stale.map(
-    (s) =>
-      `warning: ${distDir}/${s}/ belongs to no cluster in ${configPath}; remove it with \`git rm -r ${distDir}/${s}\` ` +
-      `(after \`npx cdktf destroy ${s}\` if its Azure resources should go too)`,
-  );
+  return report.stale.flatMap((s) => [
+    `warning: ${distDir}/${s}/ belongs to no cluster in ${configPath}; synth keeps it (GitOps may still apply it).`,
+    `  Its Azure resources stay too: \`npx cdktf destroy ${s}\` works only while ${s} is in ${configPath}, so put it back there for the destroy if they should go.`,
+    `  Then delete the folder: \`git rm -r ${distDir}/${s}\` if it was committed, \`rm -r ${distDir}/${s}\` if it never was.`,
+  ]);
 }
 
 /**
  * The report as lines: a one-line summary when dist/ is up to date; otherwise each differing
- * cluster with its files, then the command that fixes it. Stale folders: see staleWarnings.
+ * cluster with its files, staging leftovers, then the command that fixes it. Stale folders:
+ * see staleWarnings.
  */
 export function formatDistReport(report: DistReport, configPath: string, distDir: string, synthCommand: string): string[] {
   if (inSync(report)) {
@@ -140,15 +160,27 @@ export function formatDistReport(report: DistReport, configPath: string, distDir
   const lines = [`${distDir}/ does not match ${configPath}:`];
   for (const d of report.drift) {
     if (d.folderMissing) {
-      lines.push(`  ${d.cluster}: ${distDir}/${d.cluster}/ is missing (${d.missing.length} file(s) synthesized, none committed)`);
+      lines.push(`  ${d.cluster}: ${distDir}/${d.cluster}/ is missing (${d.missing.length} file(s) synthesized, none committed):`);
+      for (const p of d.missing.slice(0, MAX_LISTED)) lines.push(`    missing  ${p}`);
+      if (d.missing.length > MAX_LISTED) lines.push(`    … and ${d.missing.length - MAX_LISTED} more`);
       continue;
     }
     lines.push(`  ${d.cluster}:`);
     for (const c of d.changed) {
-      lines.push(`    changed  ${c.path} (line ${c.line}: committed ${excerpt(c.committed)}, synthesized ${excerpt(c.synthesized)})`);
+      const where = c.noFinalNewline
+        ? `line ${c.line}: the ${c.noFinalNewline} file has no newline at its end`
+        : `line ${c.line}: committed ${excerpt(c.committed)}, synthesized ${excerpt(c.synthesized)}`;
+      lines.push(`    changed  ${c.path} (${where})`);
     }
     for (const p of d.missing) lines.push(`    missing  ${p} (synthesized, not in ${distDir}/${d.cluster}/)`);
     for (const p of d.extra) lines.push(`    extra    ${p} (in ${distDir}/${d.cluster}/, not synthesized)`);
+  }
+  for (const l of report.leftovers) {
+    const pid = /-(\d+)$/.exec(l)?.[1];
+    lines.push(
+      `  ${distDir}/${l}/: staging folder of a synth (process ${pid}) that was killed, or is still running; ` +
+        `\`npm run synth\` removes it once that process is gone (or \`rm -r ${distDir}/${l}\`)`,
+    );
   }
   lines.push(`To fix: ${synthCommand}, then commit ${distDir}/.`);
   return lines;

@@ -1,4 +1,4 @@
-import { BUILT_IN_ROLES } from '../config/built-in-roles';
+import { BUILT_IN_ROLES, BUILT_IN_ROLES_SOURCE } from '../config/built-in-roles';
 import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
 import { CHECK_IDS } from '../verify/check';
 
@@ -11,12 +11,11 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   'log-categories': () =>
     `${AKS_LOG_CATEGORIES.map((c) => `\`${c}\``).join(', ')}, or the groups ${AKS_LOG_CATEGORY_GROUPS.map((g) => `\`${g}\``).join(' and ')}`,
   'check-ids': () => CHECK_IDS.map((id) => `\`${id}\``).join(', '),
-  // Inside a list item of "Rules worth knowing": one sub-item per category of Microsoft's page.
+  // Inside the "Roles" item of "Rules worth knowing": too many roles to list (Azure has ~850),
+  // so how many, as of when, and from where.
   'built-in-roles': () => {
-    const byCategory = new Map<string, string[]>();
-    for (const r of BUILT_IN_ROLES) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r.name]);
-    const items = [...byCategory].map(([category, names]) => `  - ${category}: ${[...names].sort().join(', ')}`);
-    return `\n${items.join('\n')}\n  `;
+    const { repository, commit, date } = BUILT_IN_ROLES_SOURCE;
+    return `Azure's full list of built-in roles, ${BUILT_IN_ROLES.length} roles as of ${date} (the cached data of \`${repository}\` at commit \`${commit.slice(0, 7)}\`, which reads Azure's roleDefinitions API)`;
   },
 };
 

@@ -4,26 +4,29 @@
  * cdktf's "//" metadata removed and keys sorted by code point, so a PR's diff reads cluster by
  * cluster, as plain JSON, and shows only real changes.
  *
- * Jest's own snapshot rules, per file:
+ * Jest's own snapshot rules, per file (snapshot-files.ts):
  * - `npm test` writes the snapshot of a new cluster and removes the one of a cluster that left
- *   the config (jest writes new snapshots outside CI too); a changed one fails.
+ *   the config (jest writes new snapshots outside CI too), printing one line per file so it
+ *   gets committed; a changed one fails.
  * - `npm test -- -u` records an intended change.
  * - Under CI=true (jest --ci) a missing, changed or leftover snapshot fails, naming the cluster.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { tempDir } from '../support/temp';
 import { FLEET_CONFIG, ROOT, loadFleet } from './fleet';
+import { type SnapshotFiles, type UpdateMode, recordSnapshot, removeLeftoverSnapshots, shown } from './snapshot-files';
 
-const SNAPSHOTS = join(__dirname, 'terraform');
-const SUFFIX = '.tf.json';
-const shown = (file: string) => relative(ROOT, file);
+const files: SnapshotFiles = {
+  dir: join(__dirname, 'terraform'),
+  root: ROOT,
+  config: FLEET_CONFIG,
+  // One line, outside jest's console framing (which adds a stack excerpt to each console.log).
+  say: (line) => process.stderr.write(`${line}\n`),
+};
 
-/** jest's snapshot update mode: 'all' with -u, 'new' by default, 'none' under --ci (CI=true). */
-const updateMode = (): 'all' | 'new' | 'none' =>
-  (expect.getState() as unknown as { snapshotState: { _updateSnapshot: 'all' | 'new' | 'none' } }).snapshotState._updateSnapshot;
+const updateMode = (): UpdateMode => (expect.getState() as unknown as { snapshotState: { _updateSnapshot: UpdateMode } }).snapshotState._updateSnapshot;
 
 /** Keys sorted by code point (cdktf's Testing.synth sorts with localeCompare, which follows the machine's locale). */
 function sortKeys(value: unknown): unknown {
@@ -40,42 +43,34 @@ describe(`Terraform of each cluster in ${FLEET_CONFIG}`, () => {
   test.each(config.clusters.map((c) => [c.name, c] as const))('%s', (name, cluster) => {
     const stack = new ClusterStack(app, cluster.name, { cluster, state: config.state });
     const synthesized = `${JSON.stringify(sortKeys(JSON.parse(Testing.synth(stack))), null, 2)}\n`;
-    const file = join(SNAPSHOTS, `${name}${SUFFIX}`);
-    const committed = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    if (committed === synthesized) return;
-    const mode = updateMode();
-    if (mode === 'all' || (committed === undefined && mode === 'new')) {
-      mkdirSync(SNAPSHOTS, { recursive: true });
-      writeFileSync(file, synthesized);
-      return;
-    }
-    if (committed === undefined) {
-      throw new Error(`cluster "${name}" of ${FLEET_CONFIG} has no Terraform snapshot (${shown(file)}): record it with \`npm test -- -u\`, review it and commit it`);
+    const result = recordSnapshot(files, name, synthesized, updateMode());
+    if (result.kind === 'same' || result.kind === 'written') return;
+    if (result.kind === 'missing') {
+      throw new Error(
+        `cluster "${name}" of ${FLEET_CONFIG} has no Terraform snapshot (${shown(files, result.file)}): record it with \`npm test -- -u\`, review it and commit it`,
+      );
     }
     // A line diff of this synth (received) against the committed snapshot (expected), under the
     // test named after the cluster, headed by what to do about it.
     try {
-      expect(synthesized).toBe(committed);
+      expect(synthesized).toBe(result.committed);
     } catch (error) {
       (error as Error).message =
-        `cluster "${name}" of ${FLEET_CONFIG}: its Terraform differs from ${shown(file)} (- snapshot, + this synth). ` +
+        `cluster "${name}" of ${FLEET_CONFIG}: its Terraform differs from ${shown(files, result.file)} (- snapshot, + this synth). ` +
         `If the change is intended, record it with \`npm test -- -u\`, review the diff and commit it.\n\n${(error as Error).message}`;
       throw error;
     }
   });
 
   test('no snapshot is left of a cluster that is not in the config', () => {
-    const names = new Set(config.clusters.map((c) => c.name));
-    const leftover = existsSync(SNAPSHOTS)
-      ? readdirSync(SNAPSHOTS).filter((f) => f.endsWith(SUFFIX) && !names.has(f.slice(0, -SUFFIX.length)))
-      : [];
-    if (leftover.length > 0 && updateMode() !== 'none') {
-      for (const f of leftover) rmSync(join(SNAPSHOTS, f));
-      return;
-    }
+    const leftover = removeLeftoverSnapshots(
+      files,
+      config.clusters.map((c) => c.name),
+      updateMode(),
+    );
     if (leftover.length > 0) {
       throw new Error(
-        `Terraform snapshots of clusters that are not in ${FLEET_CONFIG}: ${leftover.map((f) => shown(join(SNAPSHOTS, f))).join(', ')}; ` +
+        `Terraform snapshots of clusters that are not in ${FLEET_CONFIG}: ${leftover.map((f) => shown(files, f)).join(', ')}; ` +
           'remove them (`npm test -- -u`) and commit',
       );
     }

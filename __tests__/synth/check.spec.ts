@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderManifests } from '../../charts/render';
 import { parseConfig } from '../../config/load';
-import { compareDist, formatDistReport, inSync, staleWarnings } from '../../lib/dist-check';
+import { MAX_LISTED, compareDist, formatDistReport, inSync, staleWarnings } from '../../lib/dist-check';
 import { writeFiles } from '../../lib/replace-dir';
 import { main } from '../../main';
-import { runCli, tempDir, treeHashes } from './run';
+import { retiredWarning, runCli, tempDir, treeHashes } from './run';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
 
@@ -21,7 +21,7 @@ describe('compareDist', () => {
 
   test('identical folders: no drift', () => {
     const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b']);
-    expect(report).toEqual({ drift: [], stale: [], clusters: 2, files: 3 });
+    expect(report).toEqual({ drift: [], leftovers: [], stale: [], clusters: 2, files: 3 });
   });
 
   test('changed (with the first differing line), missing, extra, a folder never committed, a stale folder', () => {
@@ -42,10 +42,45 @@ describe('compareDist', () => {
     expect(report.stale).toEqual(['retired']);
   });
 
-  test('a file that only lost its last line differs at the line after the common part', () => {
+  test('a file that only lost its last line differs at the line after the common part: (end of file), not ""', () => {
     const committed = new Map([['b', tree({ 'kustomization.yaml': 'k\nmore\n' })]]);
     const report = compareDist(new Map([['b', synthesized.get('b')!]]), (c) => committed.get(c), ['b']);
-    expect(report.drift[0].changed).toEqual([{ path: 'kustomization.yaml', line: 2, committed: 'more', synthesized: '' }]);
+    expect(report.drift[0].changed).toEqual([{ path: 'kustomization.yaml', line: 2, committed: 'more', synthesized: null }]);
+    expect(formatDistReport(report, 'c.yaml', 'dist', 'npm run synth')[2]).toBe(
+      '    changed  kustomization.yaml (line 2: committed "more", synthesized (end of file))',
+    );
+    // The other way round, and a last line that is empty (a blank line is a line, not the end).
+    const grown = compareDist(new Map([['b', tree({ 'k.yaml': 'k\n\n' })]]), () => tree({ 'k.yaml': 'k\n' }), ['b']);
+    expect(grown.drift[0].changed).toEqual([{ path: 'k.yaml', line: 2, committed: null, synthesized: '' }]);
+    expect(formatDistReport(grown, 'c.yaml', 'dist', 'npm run synth')[2]).toBe('    changed  k.yaml (line 2: committed (end of file), synthesized "")');
+  });
+
+  test('files that differ only in the newline at the end say so', () => {
+    const report = compareDist(new Map([['b', tree({ 'k.yaml': 'a\nk\n' })]]), () => tree({ 'k.yaml': 'a\nk' }), ['b']);
+    expect(report.drift[0].changed).toEqual([{ path: 'k.yaml', line: 2, committed: 'k', synthesized: 'k', noFinalNewline: 'committed' }]);
+    expect(formatDistReport(report, 'c.yaml', 'dist', 'npm run synth')[2]).toBe(
+      '    changed  k.yaml (line 2: the committed file has no newline at its end)',
+    );
+  });
+
+  test('a folder never committed: its files are listed by name, at most MAX_LISTED, the rest counted', () => {
+    const many = tree(Object.fromEntries(Array.from({ length: MAX_LISTED + 5 }, (_, i) => [`f${String(i).padStart(2, '0')}.yaml`, 'x\n'])));
+    const lines = formatDistReport(compareDist(new Map([['big', many]]), () => undefined, []), 'c.yaml', 'dist', 'npm run synth');
+    expect(lines[1]).toBe(`  big: dist/big/ is missing (${MAX_LISTED + 5} file(s) synthesized, none committed):`);
+    expect(lines.slice(2, -2)).toEqual([...many.keys()].slice(0, MAX_LISTED).map((f) => `    missing  ${f}`));
+    expect(lines.at(-2)).toBe('    … and 5 more');
+    expect(MAX_LISTED).toBeGreaterThanOrEqual(10); // every cluster of the example fits (7 files)
+  });
+
+  test('staging folders in dist/ are a difference (git add dist would commit them), named with the way out', () => {
+    const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b'], ['a.tmp-4242', 'b.old-17']);
+    expect(inSync(report)).toBe(false);
+    expect(formatDistReport(report, 'config/fleet.yaml', 'dist', 'npm run synth')).toEqual([
+      'dist/ does not match config/fleet.yaml:',
+      '  dist/a.tmp-4242/: staging folder of a synth (process 4242) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/a.tmp-4242`)',
+      '  dist/b.old-17/: staging folder of a synth (process 17) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/b.old-17`)',
+      'To fix: npm run synth, then commit dist/.',
+    ]);
   });
 
   test('the report says per cluster what differs and the command that fixes it', () => {
@@ -56,7 +91,8 @@ describe('compareDist', () => {
       'dist/ does not match config/fleet.yaml:',
       '  a:',
       '    changed  policy/p.yaml (line 2: committed "LINE2", synthesized "line2")',
-      '  b: dist/b/ is missing (1 file(s) synthesized, none committed)',
+      '  b: dist/b/ is missing (1 file(s) synthesized, none committed):',
+      '    missing  kustomization.yaml',
       'To fix: npm run synth, then commit dist/.',
     ]);
   });
@@ -65,9 +101,7 @@ describe('compareDist', () => {
     const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b', 'retired']);
     expect(inSync(report)).toBe(true);
     expect(formatDistReport(report, 'config/fleet.yaml', 'dist', 'npm run synth')).toEqual(['dist/ matches config/fleet.yaml: 2 cluster(s), 3 file(s).']);
-    expect(staleWarnings(report, 'config/fleet.yaml', 'dist')).toEqual([
-      'warning: dist/retired/ belongs to no cluster in config/fleet.yaml; remove it with `git rm -r dist/retired` (after `npx cdktf destroy retired` if its Azure resources should go too)',
-    ]);
+    expect(staleWarnings(report, 'config/fleet.yaml', 'dist')).toEqual(retiredWarning('config/fleet.yaml'));
   });
 });
 
@@ -99,6 +133,9 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
   rmSync(join(cwd, 'dist', 'added'), { recursive: true });
   mkdirSync(join(cwd, 'dist', 'retired'));
   writeFileSync(join(cwd, 'dist', 'retired', 'kustomization.yaml'), 'resources: []\n');
+  // And the staging folder of a synth that was killed while writing gk.
+  mkdirSync(join(cwd, 'dist', 'gk.tmp-4242', 'policy'), { recursive: true });
+  writeFileSync(join(cwd, 'dist', 'gk.tmp-4242', 'policy', 'kustomization.yaml'), 'half: written\n');
   const before = treeHashes(cwd);
   const result = runCli(['synth', '--check'], cwd, env);
 
@@ -112,9 +149,11 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
       expect.stringMatching(/^ {4}changed {2}policy\/k8sallowedrepos-constraint\.yaml \(line \d+: committed " {6}- evil\.io\/", synthesized " {6}- myacr\.azurecr\.io\/"\)$/),
       '    missing  policy/kustomization.yaml (synthesized, not in dist/gk/)',
       '    extra    notes.yaml (in dist/gk/, not synthesized)',
-      '  added: dist/added/ is missing (1 file(s) synthesized, none committed)',
+      '  added: dist/added/ is missing (1 file(s) synthesized, none committed):',
+      '    missing  kustomization.yaml',
+      '  dist/gk.tmp-4242/: staging folder of a synth (process 4242) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/gk.tmp-4242`)',
       `To fix: npm run synth -- --config ${env.AKS_DAY2_CONFIG}, then commit dist/.`,
-      `warning: dist/retired/ belongs to no cluster in ${env.AKS_DAY2_CONFIG}; remove it with \`git rm -r dist/retired\` (after \`npx cdktf destroy retired\` if its Azure resources should go too)`,
+      ...retiredWarning(env.AKS_DAY2_CONFIG),
     ]);
   });
 

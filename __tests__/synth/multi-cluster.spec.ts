@@ -2,8 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { renderManifests } from '../../charts/render';
+import { parseConfig } from '../../config/load';
 import { main } from '../../main';
-import { runCli, tempDir, treeHashes } from './run';
+import { ROOT, retiredWarning, runCli, tempDir, treeHashes } from './run';
 
 const CONFIG = `
 clusters:
@@ -77,9 +79,7 @@ describe('three clusters', () => {
 
   test('a dist/ folder of a cluster no longer in the config is kept and named in a warning', () => {
     expect(dist['retired/kustomization.yaml']).toBeDefined();
-    expect(result.stderr).toBe(
-      `warning: dist/retired/ belongs to no cluster in ${join(cwd, 'clusters.yaml')}; remove it with \`git rm -r dist/retired\` (after \`npx cdktf destroy retired\` if its Azure resources should go too)\n`,
-    );
+    expect(result.stderr).toBe(`${retiredWarning(join(cwd, 'clusters.yaml')).join('\n')}\n`);
   });
 });
 
@@ -102,5 +102,40 @@ describe('--only (in this process: main() with both output folders set, as the C
     expect(r.status).toBe(0);
     expect(r.tf).toEqual(expect.arrayContaining(['manifest.json', 'stacks/gk/cdk.tf.json', 'stacks/native/cdk.tf.json', 'stacks/bare/cdk.tf.json']));
     expect(r.k8s).toEqual([]);
+  });
+});
+
+describe('diffing one cluster of several (README: `kubectl diff -k dist/<cluster>`, not `cdk8s synth --stdout`)', () => {
+  const twoGatekeepers = `${CONFIG}
+  - name: gk2
+    resourceGroup: gk2-rg
+    aksName: gk2-aks
+    location: eastus
+    policy: {namespaces: [other], allowedRepos: [otheracr.azurecr.io/]}
+`;
+  const rendered = renderManifests(parseConfig(twoGatekeepers));
+  const objects = (cluster: string) =>
+    [...rendered.get(cluster)!]
+      .filter(([path]) => !path.endsWith('kustomization.yaml'))
+      .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()))
+      .map((o) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+
+  test('two Gatekeeper clusters have objects of the same kinds and names: a concatenated stream cannot tell them apart', () => {
+    expect(objects('gk')).toEqual(['ConstraintTemplate/k8sallowedrepos', 'K8sAllowedRepos/allowed-repos']);
+    expect(objects('gk2')).toEqual(objects('gk'));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/ConstraintTemplate `k8sallowedrepos` and a constraint `allowed-repos`/);
+    expect(readme).toMatch(/`--stdout \| kubectl diff -f -` is only right for a fleet of one cluster/);
+  });
+
+  test('every cluster folder has a root kustomization.yaml whose resources are folders with their own (what -k builds)', () => {
+    for (const [, files] of rendered) {
+      const root = parseYaml(files.get('kustomization.yaml')!);
+      expect(root.kind).toBe('Kustomization');
+      for (const folder of root.resources) expect(files.has(`${folder}/kustomization.yaml`)).toBe(true);
+      // The smoke test is applied on demand, never by GitOps, so not by the diff either.
+      expect(root.resources).not.toContain('smoke-test');
+    }
   });
 });

@@ -40,3 +40,14 @@ export function treeHashes(dir: string): Record<string, string> {
   if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk(dir);
   return out;
 }
+
+/**
+ * The warning for dist/retired/, whose cluster left the config. `cdktf destroy <stack>` finds
+ * only the stacks the app synthesizes (the clusters in the config), so the destroy needs the
+ * cluster back in the config; the folder may or may not have been committed.
+ */
+export const retiredWarning = (config: string) => [
+  `warning: dist/retired/ belongs to no cluster in ${config}; synth keeps it (GitOps may still apply it).`,
+  `  Its Azure resources stay too: \`npx cdktf destroy retired\` works only while retired is in ${config}, so put it back there for the destroy if they should go.`,
+  '  Then delete the folder: `git rm -r dist/retired` if it was committed, `rm -r dist/retired` if it never was.',
+];

@@ -100,7 +100,7 @@ describe('a bad config', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${bad}: 1 problem in the config:`);
     expect(result.stderr).toMatch(/clusters\[0\]\.acr\.name \(line \d+\): must be 5-50 letters and digits .*got 3 characters/);
-    expect(result.stderr).toContain('Nothing was written');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('Nothing was written: cdktf.out/ and dist/ are as they were.');
     expect(result.stdout).toBe('');
 
     expect(outputs(cwd)).toEqual(before);
@@ -143,6 +143,8 @@ describe('command line', () => {
     [['synth', '--config'], /^aks-day2 synth: --config needs a value\n/],
     [['synth', '--config', 'a.yaml', '--config=b.yaml'], /^aks-day2 synth: --config given twice\n/],
     [['synth', '--check=yes'], /^aks-day2 synth: --check takes no value\n/],
+    // --check compares with dist/ as committed, kustomizations included: every one would be "extra".
+    [['synth', '--check', '--objects-only'], /^aks-day2 synth: --check and --objects-only cannot be combined: --check compares with dist\/ as committed, kustomization\.yaml files included\n/],
   ])('%j exits 2 with usage', async (args, message) => {
     const r = await inProcess(args);
     expect(r.stderr).toMatch(message);
