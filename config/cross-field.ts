@@ -194,7 +194,7 @@ function vapAuditUnreadable(c: Record<string, unknown>): string | undefined {
   ];
   if (API_AUDIT_CATEGORIES.some((x) => sent.includes(x))) return undefined;
   const where = [
-    audit ? 'auditLogs.categories does not list kube-audit, kube-audit-admin or the group audit' : 'there is no auditLogs',
+    audit ? 'auditLogs.categories does not list kube-audit, kube-audit-admin or the groups audit or allLogs' : 'there is no auditLogs',
     workspace ? 'workspaceLogs.categories does not list kube-audit-admin' : 'there is no workspaceLogs',
   ].join(', and ');
   return (

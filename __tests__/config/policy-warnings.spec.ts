@@ -71,7 +71,7 @@ describe('engine vap in audit mode needs the API server audit log', () => {
   });
 
   test.each([
-    ['auditLogs sends neither', (c: any) => (c.auditLogs.categories = ['guard', 'kube-apiserver']), 'auditLogs.categories does not list kube-audit, kube-audit-admin or the group audit, and there is no workspaceLogs'],
+    ['auditLogs sends neither', (c: any) => (c.auditLogs.categories = ['guard', 'kube-apiserver']), 'auditLogs.categories does not list kube-audit, kube-audit-admin or the groups audit or allLogs, and there is no workspaceLogs'],
     [
       'workspaceLogs sends neither',
       (c: any) => {

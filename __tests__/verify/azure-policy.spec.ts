@@ -162,8 +162,14 @@ describe('policy-installed', () => {
     expect(byId['policy-installed'].status).toBe('failed');
     expect(byId['policy-installed'].got).toBe(
       `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its match.namespaces [production, staging] is not policy.namespaces [production]: ` +
-        'the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)',
+        'the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)' +
+        '; if this persists after a sync, the add-on may keep the namespace list elsewhere than spec.match.namespaces (not published; see docs/azure-policy.md)',
     );
+  });
+
+  test('a namespace listed twice on the cluster is still the same set', async () => {
+    const { byId } = await run({}, { only: ['policy-installed'], configPolicy: { namespaces: ['production', 'staging'] }, deployedPolicy: { namespaces: ['staging', 'production', 'staging'] } });
+    expect(byId['policy-installed'].status).toBe('passed');
   });
 
   test('the same namespaces in another order are in sync', async () => {
