@@ -141,20 +141,33 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
 
   if (options.check) {
     let manifests;
+    let scratch: string | undefined;
+    const removeScratch = () => scratch !== undefined && rmSync(scratch, { recursive: true, force: true });
+    // Ctrl-C: the Terraform scratch folder goes too (the synth is synchronous, so the listener
+    // runs after it and after the `finally` below; removing twice is harmless).
+    const stopHandling = exitCleanlyOnInterrupt((signal) => {
+      removeScratch();
+      return `aks-day2 synth --check: interrupted (${signal}); nothing was written.`;
+    }, io.err);
     try {
       if (parts.includes('terraform')) {
         // The stacks must synthesize too; their output is not committed (snapshots cover it).
-        const scratch = mkdtempSync(join(tmpdir(), 'aks-day2-check-'));
+        scratch = mkdtempSync(join(tmpdir(), 'aks-day2-check-'));
         try {
+          await checkpoint();
           buildTerraformApp(config, scratch).synth();
+          await holdForTest(env, [scratch]);
         } finally {
-          rmSync(scratch, { recursive: true, force: true });
+          removeScratch();
         }
       }
       manifests = parts.includes('kubernetes') ? render() : new Map<string, Map<string, string>>();
+      await checkpoint();
     } catch (e) {
       io.err(`aks-day2 synth --check: synthesis failed: ${e instanceof Error ? e.message : String(e)}`);
       return 1;
+    } finally {
+      stopHandling();
     }
     if (!parts.includes('kubernetes')) {
       io.out(`aks-day2 synth --check: the Terraform stacks of ${fromConfig} synthesize.`);
@@ -231,6 +244,12 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
   return 0;
 }
 
+/** `cdk8s synth --stdout`'s scratch folder: `cdk8s-XXXXXX` directly in the temp folder. */
+function isStdoutScratch(outdir: string): boolean {
+  const dir = resolve(outdir);
+  return dirname(dir) === resolve(tmpdir()) && /^cdk8s-[A-Za-z0-9]{6}$/.test(basename(dir));
+}
+
 /**
  * The line after a config error: what this run would have written is as it was. Run by
  * `cdk8s synth` (cdk8s.yaml's app passes --objects-only, the CLI sets CDK8S_OUTDIR), the CLI
@@ -239,6 +258,11 @@ async function synth(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): P
  */
 function nothingWritten(options: SynthOptions, outputs: readonly string[], env: NodeJS.ProcessEnv): string {
   if (options.check) return 'Nothing was written: nothing is written by --check.';
+  if (options.objectsOnly && env.CDK8S_OUTDIR && isStdoutScratch(env.CDK8S_OUTDIR)) {
+    // `cdk8s synth --stdout` synthesizes into a fresh temp folder of its own (cdk8s-cli
+    // lib/util.js mkdtemp: <tmpdir>/cdk8s-XXXXXX) and removes it afterwards: nothing to report of it.
+    return 'Nothing was written and nothing printed (run by `cdk8s synth --stdout`); dist/ and cdktf.out/ are as they were.';
+  }
   if (options.objectsOnly && env.CDK8S_OUTDIR) {
     return (
       `Nothing was written. Run by \`cdk8s synth\`: the cdk8s CLI emptied its output folder ${outputs.join(', ')} before it ` +

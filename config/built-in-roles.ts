@@ -37,10 +37,18 @@ export function builtInRoleById(id: string): BuiltInRole | undefined {
 }
 
 /**
- * The role name closest to `name`, when it is close enough to be a typo (config/suggest.ts;
- * role names are long, so up to 4 edits).
+ * The role `name` most likely meant, when it is close enough to be a typo: the name with
+ * " Role" added or dropped (Azure is inconsistent: "Azure Kubernetes Service Cluster User Role"
+ * but "Monitoring Reader"), else the closest name within 3 edits (config/suggest.ts). Not 4: at
+ * 4 edits a whole word swaps ("Monitoring Writer" would become "Monitoring Reader", the
+ * opposite grant).
  */
 export function closestBuiltInRole(name: string): BuiltInRole | undefined {
-  const match = closest(name, NAMES, 4);
+  const trimmed = name.trim();
+  const suffix = / role$/i;
+  const toggled = suffix.test(trimmed) ? trimmed.replace(suffix, '') : `${trimmed} Role`;
+  const byToggle = findBuiltInRole(toggled);
+  if (byToggle !== undefined) return byToggle;
+  const match = closest(trimmed, NAMES, 3);
   return match === undefined ? undefined : findBuiltInRole(match);
 }

@@ -5,21 +5,26 @@ import type { z } from 'zod';
  * "Did you mean …?" for a misspelt key or name: the closest candidate, compared without case,
  * when it is close enough to be a typo (at most a third of the word's letters off, and at
  * least 1 and at most `maxEdits` edits). Undefined when nothing is that close, so a genuinely
- * unknown word gets no misleading hint.
+ * unknown word gets no misleading hint, and when two candidates are equally close (`RBAC Owner`
+ * is as far from `RBAC Reader` as from `RBAC Writer`): a coin toss is no hint either.
  */
 export function closest(word: string, candidates: Iterable<string>, maxEdits = 3): string | undefined {
   const w = word.trim().toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
+  let tied = false;
   for (const candidate of candidates) {
-    const d = distance(w, candidate.toLowerCase());
+    const d = distance(w, candidate.trim().toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
+      tied = false;
+    } else if (d === bestDistance) {
+      tied = true;
     }
   }
   const allowed = Math.min(maxEdits, Math.max(1, Math.floor(w.length / 3)));
-  return best !== undefined && bestDistance <= allowed ? best : undefined;
+  return best !== undefined && !tied && bestDistance <= allowed ? best : undefined;
 }
 
 /** ` (did you mean "x"?)`, or nothing. */

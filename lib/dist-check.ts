@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { distFolders, staleClusterDirs, stagingLeftovers } from './stale';
+import { leftoversIn, processAlive } from './replace-dir';
+import { distFolders, staleClusterDirs } from './stale';
 
 /**
  * `aks-day2 synth --check`: does the committed dist/ hold exactly what the config synthesizes?
@@ -36,6 +37,20 @@ export interface ClusterDrift {
   readonly extra: readonly string[];
 }
 
+/** A staging folder found in dist/, and what the next synth does with it. */
+export interface StagingFolder {
+  /** Its name in dist/ (`gk.tmp-4242`). */
+  readonly name: string;
+  readonly pid: number;
+  /** The process that made it still exists: a synth in progress (or a reused pid). */
+  readonly running: boolean;
+  /**
+   * A moved-aside previous output whose cluster folder is missing: the next synth moves it
+   * back (lib/replace-dir.ts removeDeadLeftovers) instead of removing it.
+   */
+  readonly restored: boolean;
+}
+
 export interface DistReport {
   /** Clusters whose folder differs, in config order. */
   readonly drift: readonly ClusterDrift[];
@@ -43,7 +58,7 @@ export interface DistReport {
    * Staging folders in dist/ (`<cluster>.tmp-<pid>`, `<cluster>.old-<pid>`): left by a synth
    * that was killed, or of one still running. A difference: `git add dist` would commit them.
    */
-  readonly leftovers: readonly string[];
+  readonly leftovers: readonly StagingFolder[];
   /** dist/ folders that belong to no cluster in the config. */
   readonly stale: readonly string[];
   /** Clusters and files compared. */
@@ -91,7 +106,7 @@ export function compareDist(
   synthesized: ReadonlyMap<string, FileTree>,
   committed: (cluster: string) => FileTree | undefined,
   distFolders: readonly string[],
-  leftovers: readonly string[] = [],
+  leftovers: readonly StagingFolder[] = [],
 ): DistReport {
   const drift: ClusterDrift[] = [];
   let files = 0;
@@ -116,7 +131,13 @@ export function compareDist(
 
 /** `compareDist` against the folder `distDir` on disk. */
 export function checkDist(synthesized: ReadonlyMap<string, FileTree>, distDir: string): DistReport {
-  return compareDist(synthesized, (cluster) => readTree(join(distDir, cluster)), distFolders(distDir), stagingLeftovers(distDir));
+  const leftovers = leftoversIn(distDir).map((l) => ({
+    name: l.path.slice(distDir.length + 1),
+    pid: l.pid,
+    running: l.pid === process.pid || processAlive(l.pid),
+    restored: l.kind === 'old' && !existsSync(l.target),
+  }));
+  return compareDist(synthesized, (cluster) => readTree(join(distDir, cluster)), distFolders(distDir), leftovers);
 }
 
 /** Longest excerpt of a differing line shown in the report. */
@@ -160,7 +181,7 @@ export function formatDistReport(report: DistReport, configPath: string, distDir
   const lines = [`${distDir}/ does not match ${configPath}:`];
   for (const d of report.drift) {
     if (d.folderMissing) {
-      lines.push(`  ${d.cluster}: ${distDir}/${d.cluster}/ is missing (${d.missing.length} file(s) synthesized, none committed):`);
+      lines.push(`  ${d.cluster}: ${distDir}/${d.cluster}/ is missing (${d.missing.length} file(s) synthesized):`);
       for (const p of d.missing.slice(0, MAX_LISTED)) lines.push(`    missing  ${p}`);
       if (d.missing.length > MAX_LISTED) lines.push(`    … and ${d.missing.length - MAX_LISTED} more`);
       continue;
@@ -176,10 +197,14 @@ export function formatDistReport(report: DistReport, configPath: string, distDir
     for (const p of d.extra) lines.push(`    extra    ${p} (in ${distDir}/${d.cluster}/, not synthesized)`);
   }
   for (const l of report.leftovers) {
-    const pid = /-(\d+)$/.exec(l)?.[1];
+    const folder = `${distDir}/${l.name}`;
+    const target = `${distDir}/${l.name.replace(/\.(tmp|old)-\d+$/, '')}`;
     lines.push(
-      `  ${distDir}/${l}/: staging folder of a synth (process ${pid}) that was killed, or is still running; ` +
-        `\`npm run synth\` removes it once that process is gone (or \`rm -r ${distDir}/${l}\`)`,
+      l.running
+        ? `  ${folder}/: staging folder of a synth still running (process ${l.pid}); check again when it is done`
+        : l.restored
+          ? `  ${folder}/: the previous ${target}/, moved aside by a synth (process ${l.pid}) that was killed; \`npm run synth\` moves it back, then writes ${target}/ anew`
+          : `  ${folder}/: staging folder of a synth (process ${l.pid}) that was killed; \`npm run synth\` removes it (or \`rm -r ${folder}\`)`,
     );
   }
   lines.push(`To fix: ${synthCommand}, then commit ${distDir}/.`);

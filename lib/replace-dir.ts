@@ -70,6 +70,11 @@ export function discardPending(): string[] {
 /** `<target>.tmp-<pid>` or `<target>.old-<pid>`. */
 const LEFTOVER = /^(.+)\.(tmp|old)-([1-9]\d*)$/;
 
+/** Whether a folder name is a staging or moved-aside folder's (`<target>.tmp-<pid>`, `<target>.old-<pid>`). */
+export function isStagingName(name: string): boolean {
+  return LEFTOVER.test(name);
+}
+
 export interface Leftover {
   /** The folder itself. */
   readonly path: string;

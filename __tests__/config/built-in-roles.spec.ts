@@ -88,10 +88,24 @@ describe('did you mean, among all the roles', () => {
     ['AcrPul', 'AcrPull'],
     ['Log Analytic Reader', 'Log Analytics Reader'],
     ['Key Vault Secret User', 'Key Vault Secrets User'],
+    // " Role" added or dropped: 5 edits, found by the suffix rule.
+    ['Azure Kubernetes Service Cluster User', 'Azure Kubernetes Service Cluster User Role'],
+    ['azure kubernetes service contributor', 'Azure Kubernetes Service Contributor Role'],
+    ['Monitoring Reader Role', 'Monitoring Reader'],
   ])('%s → %s', (typo, meant) => {
     expect(closestBuiltInRole(typo)?.name).toBe(meant);
   });
-  test.each([['Chief Coffee Officer'], ['x'], ['Readr2000']])('no guess for %s', (name) => {
+  test.each([
+    ['Chief Coffee Officer'],
+    ['x'],
+    ['Readr2000'],
+    // A swapped word is another grant, not a typo (4 edits each).
+    ['Monitoring Writer'],
+    ['Log Analytics Writer'],
+    ['Key Vault User'],
+    // Equally far from "... RBAC Reader" and "... RBAC Writer": no coin toss.
+    ['Azure Kubernetes Service RBAC Owner'],
+  ])('no guess for %s', (name) => {
     expect(closestBuiltInRole(name)).toBeUndefined();
   });
 });

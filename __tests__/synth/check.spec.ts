@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderManifests } from '../../charts/render';
 import { parseConfig } from '../../config/load';
-import { MAX_LISTED, compareDist, formatDistReport, inSync, staleWarnings } from '../../lib/dist-check';
+import { MAX_LISTED, checkDist, compareDist, formatDistReport, inSync, staleWarnings } from '../../lib/dist-check';
+import { distFolders } from '../../lib/stale';
 import { writeFiles } from '../../lib/replace-dir';
 import { main } from '../../main';
 import { retiredWarning, runCli, tempDir, treeHashes } from './run';
@@ -66,21 +67,44 @@ describe('compareDist', () => {
   test('a folder never committed: its files are listed by name, at most MAX_LISTED, the rest counted', () => {
     const many = tree(Object.fromEntries(Array.from({ length: MAX_LISTED + 5 }, (_, i) => [`f${String(i).padStart(2, '0')}.yaml`, 'x\n'])));
     const lines = formatDistReport(compareDist(new Map([['big', many]]), () => undefined, []), 'c.yaml', 'dist', 'npm run synth');
-    expect(lines[1]).toBe(`  big: dist/big/ is missing (${MAX_LISTED + 5} file(s) synthesized, none committed):`);
+    expect(lines[1]).toBe(`  big: dist/big/ is missing (${MAX_LISTED + 5} file(s) synthesized):`);
     expect(lines.slice(2, -2)).toEqual([...many.keys()].slice(0, MAX_LISTED).map((f) => `    missing  ${f}`));
     expect(lines.at(-2)).toBe('    … and 5 more');
     expect(MAX_LISTED).toBeGreaterThanOrEqual(10); // every cluster of the example fits (7 files)
   });
 
-  test('staging folders in dist/ are a difference (git add dist would commit them), named with the way out', () => {
-    const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b'], ['a.tmp-4242', 'b.old-17']);
+  test('staging folders in dist/ are a difference (git add dist would commit them), each with what happens to it', () => {
+    const leftovers = [
+      { name: 'a.tmp-4242', pid: 4242, running: false, restored: false },
+      { name: 'b.old-17', pid: 17, running: false, restored: true },
+      { name: 'b.tmp-99', pid: 99, running: true, restored: false },
+    ];
+    const report = compareDist(synthesized, (c) => synthesized.get(c), ['a', 'b'], leftovers);
     expect(inSync(report)).toBe(false);
     expect(formatDistReport(report, 'config/fleet.yaml', 'dist', 'npm run synth')).toEqual([
       'dist/ does not match config/fleet.yaml:',
-      '  dist/a.tmp-4242/: staging folder of a synth (process 4242) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/a.tmp-4242`)',
-      '  dist/b.old-17/: staging folder of a synth (process 17) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/b.old-17`)',
+      '  dist/a.tmp-4242/: staging folder of a synth (process 4242) that was killed; `npm run synth` removes it (or `rm -r dist/a.tmp-4242`)',
+      '  dist/b.old-17/: the previous dist/b/, moved aside by a synth (process 17) that was killed; `npm run synth` moves it back, then writes dist/b/ anew',
+      '  dist/b.tmp-99/: staging folder of a synth still running (process 99); check again when it is done',
       'To fix: npm run synth, then commit dist/.',
     ]);
+  });
+
+  test('on disk: staging folders are never cluster folders; a live process, a killed one, and a moved-aside output to restore', () => {
+    const dir = tempDir('aks-day2-check-staging-');
+    const dist = join(dir, 'dist');
+    for (const name of ['a', `a.tmp-${process.pid}`, 'b.tmp-99999999', 'c.old-99999999']) mkdirSync(join(dist, name, 'x'), { recursive: true });
+    // Told apart by name in the one listing: a parallel synth's folder is never a stale cluster.
+    expect(distFolders(dist)).toEqual(['a']);
+    const report = checkDist(new Map([['a', new Map()]]), dist);
+    expect(report.stale).toEqual([]);
+    expect(report.leftovers).toEqual([
+      { name: `a.tmp-${process.pid}`, pid: process.pid, running: true, restored: false },
+      { name: 'b.tmp-99999999', pid: 99999999, running: false, restored: false },
+      // dist/c/ is missing: the next synth moves it back.
+      { name: 'c.old-99999999', pid: 99999999, running: false, restored: true },
+    ]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('the report says per cluster what differs and the command that fixes it', () => {
@@ -91,7 +115,7 @@ describe('compareDist', () => {
       'dist/ does not match config/fleet.yaml:',
       '  a:',
       '    changed  policy/p.yaml (line 2: committed "LINE2", synthesized "line2")',
-      '  b: dist/b/ is missing (1 file(s) synthesized, none committed):',
+      '  b: dist/b/ is missing (1 file(s) synthesized):',
       '    missing  kustomization.yaml',
       'To fix: npm run synth, then commit dist/.',
     ]);
@@ -134,8 +158,8 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
   mkdirSync(join(cwd, 'dist', 'retired'));
   writeFileSync(join(cwd, 'dist', 'retired', 'kustomization.yaml'), 'resources: []\n');
   // And the staging folder of a synth that was killed while writing gk.
-  mkdirSync(join(cwd, 'dist', 'gk.tmp-4242', 'policy'), { recursive: true });
-  writeFileSync(join(cwd, 'dist', 'gk.tmp-4242', 'policy', 'kustomization.yaml'), 'half: written\n');
+  mkdirSync(join(cwd, 'dist', 'gk.tmp-99999999', 'policy'), { recursive: true });
+  writeFileSync(join(cwd, 'dist', 'gk.tmp-99999999', 'policy', 'kustomization.yaml'), 'half: written\n');
   const before = treeHashes(cwd);
   const result = runCli(['synth', '--check'], cwd, env);
 
@@ -149,9 +173,9 @@ describe('synth --check on a drifted dist/ (whole process)', () => {
       expect.stringMatching(/^ {4}changed {2}policy\/k8sallowedrepos-constraint\.yaml \(line \d+: committed " {6}- evil\.io\/", synthesized " {6}- myacr\.azurecr\.io\/"\)$/),
       '    missing  policy/kustomization.yaml (synthesized, not in dist/gk/)',
       '    extra    notes.yaml (in dist/gk/, not synthesized)',
-      '  added: dist/added/ is missing (1 file(s) synthesized, none committed):',
+      '  added: dist/added/ is missing (1 file(s) synthesized):',
       '    missing  kustomization.yaml',
-      '  dist/gk.tmp-4242/: staging folder of a synth (process 4242) that was killed, or is still running; `npm run synth` removes it once that process is gone (or `rm -r dist/gk.tmp-4242`)',
+      '  dist/gk.tmp-99999999/: staging folder of a synth (process 99999999) that was killed; `npm run synth` removes it (or `rm -r dist/gk.tmp-99999999`)',
       `To fix: npm run synth -- --config ${env.AKS_DAY2_CONFIG}, then commit dist/.`,
       ...retiredWarning(env.AKS_DAY2_CONFIG),
     ]);

@@ -5,7 +5,7 @@
  * never be touched: tests (and people) run synth concurrently.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOLD_STAGED_ENV, main } from '../../main';
 import { leftoversIn, processAlive, removeDeadLeftovers } from '../../lib/replace-dir';
@@ -170,5 +170,35 @@ describe('Ctrl-C while a synth is staging (a real process, interrupted at a know
     );
     expect(r.stdout).toBe('');
     expect(r.after).toEqual(r.before);
+  });
+});
+
+describe('Ctrl-C during synth --check (a real process, interrupted at a known point)', () => {
+  test('its Terraform scratch folder in the temp folder goes too; exit 130', async () => {
+    const cwd = tempDir();
+    const tmp = tempDir('aks-day2-check-tmp-');
+    const held = join(cwd, 'held.txt');
+    const { CDKTF_OUTDIR: _ignored, ...parentEnv } = process.env;
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'run.cjs'), 'synth', '--check', '--config', EXAMPLE], {
+      cwd,
+      env: { ...parentEnv, TMPDIR: tmp, [HOLD_STAGED_ENV]: held },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    while (!existsSync(held) && !gone) await new Promise((r) => setTimeout(r, 25));
+    expect(gone).toBe(false);
+    const [scratch] = readFileSync(held, 'utf8').trim().split('\n');
+    // Held with the synthesized stacks in the scratch folder, inside the temp folder.
+    expect(scratch.startsWith(join(tmp, 'aks-day2-check-'))).toBe(true);
+    expect(existsSync(join(scratch, 'manifest.json'))).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('aks-day2 synth --check: interrupted (SIGINT); nothing was written.\n');
+    expect(existsSync(scratch)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
