@@ -72,3 +72,16 @@ test('a config error under cdk8s synth: our message says what the CLI did to its
   ]);
   expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/the cdk8s CLI then prints a stack trace\s+of its own/);
 });
+
+test('a config error under cdk8s synth --stdout: nothing printed, and our message does not speak of the CLI’s scratch folder', () => {
+  const dir = tempDir();
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'clusters:\n  - name: BAD\n');
+  const r = cdk8s(['synth', '--stdout'], { AKS_DAY2_CONFIG: bad });
+  expect(r.status).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.split('\n');
+  expect(lines.filter((l) => l.startsWith('Nothing was written'))).toEqual([
+    'Nothing was written and nothing printed (run by `cdk8s synth --stdout`); dist/ and cdktf.out/ are as they were.',
+  ]);
+});
