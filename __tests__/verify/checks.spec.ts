@@ -361,7 +361,11 @@ describe('prometheus-agent (alerts.prometheus needs managed Prometheus on the cl
   const prom = clusters.find((c) => c.name === 'contosoprom')!;
   const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosoprom-rg/providers/Microsoft.Monitor/accounts/contosoprom-amw';
   const EXPECTED = 'a Ready Pod labelled rsName=ama-metrics in kube-system (managed Prometheus on, feeding alerts.prometheus)';
-  const WHERE = `the rule groups query ${WORKSPACE}; the workspace the agent writes to: az aks show -g contosoprom-rg -n contosoprom-aks --query azureMonitorProfile.metrics`;
+  const WHERE =
+    `the rule groups query ${WORKSPACE}; the workspace the agent writes to is set by a data collection rule associated with the cluster: ` +
+    'az monitor data-collection rule association list --resource "$(az aks show -g contosoprom-rg -n contosoprom-aks --query id -o tsv)" --query "[].dataCollectionRuleId" -o tsv, ' +
+    'then for each rule id: az monitor data-collection rule show --ids <rule id> --query "destinations.monitoringAccounts[].accountResourceId" ' +
+    "(managed Prometheus's rule names an Azure Monitor workspace there; compare ignoring case)";
 
   async function runAgent(behaviour: Behaviour) {
     const fake = new FakeCluster(behaviour);
@@ -409,6 +413,20 @@ describe('prometheus-agent (alerts.prometheus needs managed Prometheus on the cl
       got: '2 ama-metrics Pod(s), none Ready: ama-metrics-7d9c8b6f5-2xq8m (Running, CrashLoopBackOff), ama-metrics-7d9c8b6f5-k4w9z (Running, CrashLoopBackOff)',
       details: [WHERE],
     });
+  });
+
+  test('README and docs/verify.md give the commands the detail line gives, not azureMonitorProfile.metrics (no workspace there)', () => {
+    const root = join(__dirname, '..', '..');
+    for (const file of ['README.md', 'docs/verify.md']) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text).toContain('az monitor data-collection rule association list');
+      expect(text).toContain('--query "[].dataCollectionRuleId" -o tsv');
+      expect(text).toContain('--query "destinations.monitoringAccounts[].accountResourceId"');
+      // `azureMonitorProfile.metrics.enabled` (is it on) is fine; the bare object as "the workspace" is not.
+      expect(text).not.toMatch(/--query azureMonitorProfile\.metrics(?!\.enabled)/);
+    }
+    expect(WHERE).toContain('--query "[].dataCollectionRuleId" -o tsv');
+    expect(WHERE).toContain('--query "destinations.monitoringAccounts[].accountResourceId"');
   });
 
   test('RBAC refusing pods in kube-system: the 403 is reported, not a pass', async () => {

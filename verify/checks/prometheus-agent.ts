@@ -23,7 +23,7 @@ interface ContainerStatus {
  * evaluates to nothing, silently. The plan cannot tell (the cluster data source has no
  * monitor_metrics), so verify looks for the agent. Which workspace the agent writes to is set by
  * a data collection rule in Azure and is not visible from the cluster: the detail line says how
- * to look.
+ * to look (whereItWrites).
  */
 export const prometheusAgentCheck: Check = {
   id: 'prometheus-agent',
@@ -43,13 +43,41 @@ export const prometheusAgentCheck: Check = {
     }
     const ready = pods.filter(isReady);
     const listed = pods.map((p) => `${p.metadata?.name ?? '?'} (${describe(p)})`).join(', ');
-    const where = `the rule groups query ${workspaceId}; the workspace the agent writes to: az aks show -g ${cluster.resourceGroup} -n ${cluster.aksName} --query azureMonitorProfile.metrics`;
+    const where = whereItWrites(workspaceId, cluster.resourceGroup, cluster.aksName);
     if (ready.length === 0) {
       return { passed: false, expected, got: `${pods.length} ama-metrics Pod(s), none Ready: ${listed}`, details: [where] };
     }
     return { passed: true, expected, got: `${ready.length}/${pods.length} Ready: ${listed}`, details: [where] };
   },
 };
+
+/**
+ * The commands that show which workspace the agent writes to. Not `az aks show --query
+ * azureMonitorProfile.metrics`: that object has only `enabled` and `kubeStateMetrics`
+ * (ManagedClusterAzureMonitorProfileMetrics in the @azure/arm-containerservice reference). The workspace is the destination of a data
+ * collection rule associated with the cluster.
+ *
+ * Read in Azure/azure-cli-extensions, src/monitor-control-service/azext_amcs (the
+ * monitor-control-service extension, which az installs on first use): `association list
+ * --resource <id>` calls ListByResource (custom.py; `--resource`/`--resource-uri` in
+ * aaz/…/rule/association/_list_by_resource.py, GET `/{resourceUri}/providers/Microsoft.Insights/
+ * dataCollectionRuleAssociations`) and flattens `properties`, so `dataCollectionRuleId` is top
+ * level; `rule show` (aaz/…/rule/_show.py) flattens `properties` as well, so the workspace is
+ * `destinations.monitoringAccounts[].accountResourceId`, and takes `--ids` (the rule name has an
+ * id_part). Microsoft's Container insights troubleshooting page uses the same two commands for
+ * the cluster's DCRs. Not verified: the output of a live CLI (no Azure here), and which of several
+ * associations is managed Prometheus's (az aks's own name for it changed between CLI versions),
+ * hence every rule id is listed and the one with a monitoring account is the one.
+ */
+export function whereItWrites(workspaceId: string, resourceGroup: string, aksName: string): string {
+  const aksId = `$(az aks show -g ${resourceGroup} -n ${aksName} --query id -o tsv)`;
+  return (
+    `the rule groups query ${workspaceId}; the workspace the agent writes to is set by a data collection rule associated with the cluster: ` +
+    `az monitor data-collection rule association list --resource "${aksId}" --query "[].dataCollectionRuleId" -o tsv, ` +
+    `then for each rule id: az monitor data-collection rule show --ids <rule id> --query "destinations.monitoringAccounts[].accountResourceId" ` +
+    `(managed Prometheus's rule names an Azure Monitor workspace there; compare ignoring case)`
+  );
+}
 
 function isReady(pod: KubeObject): boolean {
   const conditions = ((pod.status as { conditions?: PodCondition[] } | undefined)?.conditions ?? []) as PodCondition[];
