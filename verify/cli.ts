@@ -43,8 +43,10 @@ context (or --context), using the names synthesized into dist/<cluster>/:
                     namespace
   smoke-job         applies the smoke Job from dist/<cluster>/smoke-test/, waits for it (bounded
                     by --timeout), shows its log and deletes it again
-  prometheus-agent  with alerts.prometheus: the managed Prometheus agent (Pods rsName=ama-metrics
-                    in kube-system) runs and is Ready, so the rule groups have data
+  prometheus-agent  with alerts.prometheus: managed Prometheus's three parts in kube-system each
+                    have a Ready Pod (Pods labelled rsName=ama-metrics, dsName=ama-metrics-node,
+                    app.kubernetes.io/name=ama-metrics-ksm), so the rule groups have data; Pods
+                    that are not Ready are named
 
 options:
   --cluster <name>           cluster from the config; required

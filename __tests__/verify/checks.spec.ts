@@ -15,7 +15,7 @@ import { FIXTURE_CONFIG, FIXTURE_DIST, distWithConfigMapSmoke } from './helpers/
 import { policyWorksCheck } from '../../verify/checks/policy-works';
 import { prometheusAgentCheck } from '../../verify/checks/prometheus-agent';
 import type { ClusterConfig, PolicyEnforcement } from '../../config/model';
-import { CONTOSOFIN_POLICY, CONTOSOVAP_POLICY, FakeCluster, type Behaviour } from './helpers/fake-cluster';
+import { CONTOSOFIN_POLICY, CONTOSOVAP_POLICY, FakeCluster, matchesLabelSelector, type Behaviour } from './helpers/fake-cluster';
 import { FakeClock, FakeKubeApi } from './helpers/fake-kube-api';
 
 const clusters = parseConfig(readFileSync(FIXTURE_CONFIG, 'utf8')).clusters;
@@ -360,8 +360,14 @@ describe('smoke-job', () => {
 describe('prometheus-agent (alerts.prometheus needs managed Prometheus on the cluster)', () => {
   const prom = clusters.find((c) => c.name === 'contosoprom')!;
   const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contosoprom-rg/providers/Microsoft.Monitor/accounts/contosoprom-amw';
-  const EXPECTED = 'a Ready Pod labelled rsName=ama-metrics in kube-system (managed Prometheus on, feeding alerts.prometheus)';
-  const WHERE = `the rule groups query ${WORKSPACE}; the workspace the agent writes to: az aks show -g contosoprom-rg -n contosoprom-aks --query azureMonitorProfile.metrics`;
+  const EXPECTED =
+    'a Ready Pod of each part of managed Prometheus in kube-system: ama-metrics (rsName=ama-metrics), ama-metrics-node (dsName=ama-metrics-node), ' +
+    'ama-metrics-ksm (app.kubernetes.io/name=ama-metrics-ksm); feeding alerts.prometheus';
+  const WHERE =
+    `the rule groups query ${WORKSPACE}; the workspace the agent writes to is set by a data collection rule associated with the cluster: ` +
+    'az monitor data-collection rule association list --resource "$(az aks show -g contosoprom-rg -n contosoprom-aks --query id -o tsv)" --query "[].dataCollectionRuleId" -o tsv, ' +
+    'then for each rule id: az monitor data-collection rule show --ids <rule id> --query "destinations.monitoringAccounts[].accountResourceId" ' +
+    "(managed Prometheus's rule names an Azure Monitor workspace there; compare ignoring case)";
 
   async function runAgent(behaviour: Behaviour) {
     const fake = new FakeCluster(behaviour);
@@ -383,32 +389,140 @@ describe('prometheus-agent (alerts.prometheus needs managed Prometheus on the cl
     expect(prometheusAgentCheck.notApplicable(clusters.find((c) => c.name === 'contosofin')!)).toBe('the cluster has no alerts.prometheus in the config');
   });
 
-  test('the agent Ready: passes, names the Pods, says where the rule groups look', async () => {
+  const SELECTORS = ['rsName=ama-metrics', 'dsName=ama-metrics-node', 'app.kubernetes.io/name=ama-metrics-ksm'];
+  const ROLE = {
+    deployment:
+      'ama-metrics scrapes the cluster-wide targets, kube-state-metrics among them: the kube_* series every rule group reads come through it; ' +
+      'look at it: kubectl -n kube-system describe deployment ama-metrics',
+    node:
+      "ama-metrics-node scrapes each Linux node's kubelet, cAdvisor and node-exporter: the kubelet_*, container_* and node_* series " +
+      '(volume and disk usage, container CPU and memory, pod start-up latency rules); ' +
+      'look at it: kubectl -n kube-system describe daemonsets -l app.kubernetes.io/name=ama-metrics-node',
+    ksm:
+      'ama-metrics-ksm is kube-state-metrics: the kube_* series (pods, nodes, deployments, jobs, volumes) every rule group reads; ' +
+      'look at it: kubectl -n kube-system describe deployment ama-metrics-ksm',
+  };
+
+  test('all three parts Ready: passes, one list per part by its label, says where the rule groups look', async () => {
     const { result, fake } = await runAgent({});
     expect(result).toMatchObject({
       status: 'passed',
       expected: EXPECTED,
-      got: '2/2 Ready: ama-metrics-7d9c8b6f5-2xq8m (Ready), ama-metrics-7d9c8b6f5-k4w9z (Ready)',
+      got: 'ama-metrics: 2/2 Ready; ama-metrics-node: 3/3 Ready; ama-metrics-ksm: 1/1 Ready',
       details: [WHERE],
     });
-    expect(fake.requests.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual(['GET /api/v1/namespaces/kube-system/pods?labelSelector=rsName%3Dama-metrics']);
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.query.get('labelSelector')}`)).toEqual(
+      SELECTORS.map((sel) => `GET /api/v1/namespaces/kube-system/pods ${sel}`),
+    );
   });
 
-  test('no agent (managed Prometheus off): fails with the az command that turns it on for the configured workspace', async () => {
+  test('no part has a Pod (managed Prometheus off): fails with the az command that turns it on for the configured workspace', async () => {
     const { result } = await runAgent({ prometheusAgent: 'absent' });
     expect(result).toMatchObject({
       status: 'failed',
-      got: `no Pod labelled rsName=ama-metrics in kube-system: managed Prometheus is off, so the Prometheus rule groups get no data from this cluster; turn it on: az aks update -g contosoprom-rg -n contosoprom-aks --enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ${WORKSPACE}`,
+      got: `no Pod of ama-metrics, ama-metrics-node or ama-metrics-ksm in kube-system: managed Prometheus is off, so the Prometheus rule groups get no data from this cluster; turn it on: az aks update -g contosoprom-rg -n contosoprom-aks --enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ${WORKSPACE}`,
+      details: [],
     });
   });
 
-  test('the agent crash-looping: fails, naming each Pod with its phase and reason', async () => {
+  test('the node DaemonSet missing, the rest Ready: fails naming it and what the rules lose, not "off"', async () => {
+    const { result } = await runAgent({ prometheusAgent: { 'ama-metrics-node': 'absent' } });
+    expect(result).toMatchObject({
+      status: 'failed',
+      got: 'no Ready Pod of ama-metrics-node: ama-metrics: 2/2 Ready; ama-metrics-node: no Pod (dsName=ama-metrics-node); ama-metrics-ksm: 1/1 Ready',
+      details: [ROLE.node, WHERE],
+    });
+  });
+
+  test('kube-state-metrics crash-looping and the Deployment missing: fails naming both, the crash-looping Pod with phase and reason', async () => {
+    const { result } = await runAgent({ prometheusAgent: { 'ama-metrics': 'absent', 'ama-metrics-ksm': 'crashloop' } });
+    expect(result).toMatchObject({
+      status: 'failed',
+      got:
+        'no Ready Pod of ama-metrics and ama-metrics-ksm: ama-metrics: no Pod (rsName=ama-metrics); ama-metrics-node: 3/3 Ready; ' +
+        'ama-metrics-ksm: 0/1 Ready, not Ready: ama-metrics-ksm-5c8f9d7b64-r2k7d (Running, CrashLoopBackOff)',
+      details: [ROLE.deployment, ROLE.ksm, WHERE],
+    });
+  });
+
+  test('everything crash-looping: fails, naming each Pod (DaemonSet Pods with their node)', async () => {
     const { result } = await runAgent({ prometheusAgent: 'crashloop' });
     expect(result).toMatchObject({
       status: 'failed',
-      got: '2 ama-metrics Pod(s), none Ready: ama-metrics-7d9c8b6f5-2xq8m (Running, CrashLoopBackOff), ama-metrics-7d9c8b6f5-k4w9z (Running, CrashLoopBackOff)',
-      details: [WHERE],
+      got:
+        'no Ready Pod of ama-metrics, ama-metrics-node and ama-metrics-ksm: ' +
+        'ama-metrics: 0/2 Ready, not Ready: ama-metrics-7d9c8b6f5-2xq8m (Running, CrashLoopBackOff), ama-metrics-7d9c8b6f5-k4w9z (Running, CrashLoopBackOff); ' +
+        'ama-metrics-node: 0/3 Ready, not Ready: ama-metrics-node-5xq2d on aks-system-12345678-vmss000000 (Running, CrashLoopBackOff), ' +
+        'ama-metrics-node-h8nwz on aks-user-12345678-vmss000000 (Running, CrashLoopBackOff), ama-metrics-node-tq4lm on aks-user-12345678-vmss000001 (Running, CrashLoopBackOff); ' +
+        'ama-metrics-ksm: 0/1 Ready, not Ready: ama-metrics-ksm-5c8f9d7b64-r2k7d (Running, CrashLoopBackOff)',
+      details: [ROLE.deployment, ROLE.node, ROLE.ksm, WHERE],
     });
+  });
+
+  test('a node DaemonSet Pod still being created (node upgrade or scale-out): passes, naming it, its node and the series missing meanwhile', async () => {
+    const { result } = await runAgent({ prometheusAgent: { 'ama-metrics-node': 'rollout' } });
+    expect(result).toMatchObject({
+      status: 'passed',
+      got:
+        'ama-metrics: 2/2 Ready; ama-metrics-node: 2/3 Ready, not Ready: ama-metrics-node-tq4lm on aks-user-12345678-vmss000001 (Pending, ContainerCreating); ' +
+        'ama-metrics-ksm: 1/1 Ready',
+      details: [
+        'ama-metrics-node: 1 of 3 Pod(s) not Ready; passes, as usual while nodes are upgraded or added and the add-on updates ' +
+          '(until they are, the kubelet, cAdvisor and node-exporter series of aks-user-12345678-vmss000001 are missing). ' +
+          'If it stays so: kubectl -n kube-system describe pod ama-metrics-node-tq4lm',
+        WHERE,
+      ],
+    });
+  });
+
+  test('a Deployment rolling out (a new Pod beside a Ready one): passes with a detail', async () => {
+    const { result } = await runAgent({ prometheusAgent: { 'ama-metrics-ksm': 'rollout' } });
+    expect(result.status).toBe('passed');
+    expect(result.got).toBe(
+      'ama-metrics: 2/2 Ready; ama-metrics-node: 3/3 Ready; ama-metrics-ksm: 1/2 Ready, not Ready: ama-metrics-ksm-6f9b8c5d7-w4n8x (Pending, ContainerCreating)',
+    );
+    expect(result.details).toEqual([
+      'ama-metrics-ksm: 1 of 2 Pod(s) not Ready; passes, as usual while nodes are upgraded or added and the add-on updates (another Pod is Ready). ' +
+        'If it stays so: kubectl -n kube-system describe pod ama-metrics-ksm-6f9b8c5d7-w4n8x',
+      WHERE,
+    ]);
+  });
+
+  test('sized node DaemonSets (AKS Automatic: ama-metrics-node-s beside ama-metrics-node) are found by their Pod label', async () => {
+    const { result } = await runAgent({ prometheusNodeSizes: true, prometheusAgent: { 'ama-metrics-node': 'rollout' } });
+    expect(result.status).toBe('passed');
+    expect(result.got).toContain(
+      'ama-metrics-node: 2/3 Ready, not Ready: ama-metrics-node-s-tq4lm on aks-user-12345678-vmss000001 (Pending, ContainerCreating);',
+    );
+    const { result: down } = await runAgent({ prometheusNodeSizes: true, prometheusAgent: { 'ama-metrics-node': 'crashloop' } });
+    expect(down.got).toContain('ama-metrics-node: 0/3 Ready, not Ready: ama-metrics-node-5xq2d on aks-system-12345678-vmss000000 (Running, CrashLoopBackOff), ama-metrics-node-s-h8nwz');
+  });
+
+  test('the emulated API server selects kube-system Pods by label as an API server does (equality-based selectors)', async () => {
+    const api = new FakeKubeApi(new FakeCluster({ prometheusNodeSizes: true }), {});
+    const names = async (selector: string) => (await api.listPods('kube-system', selector)).items.map((p) => p.metadata?.name);
+    expect(await names('')).toHaveLength(7); // CoreDNS, 2 ama-metrics, 3 ama-metrics-node, 1 ama-metrics-ksm
+    expect(await names('kubernetes.azure.com/managedby=aks')).toHaveLength(7);
+    expect(await names('k8s-app')).toEqual(['coredns-6f9d8c7b5-p2m4k']);
+    expect(await names('dsName=ama-metrics-node,kubernetes.azure.com/ds-tshirt-size=s')).toEqual(['ama-metrics-node-s-h8nwz', 'ama-metrics-node-s-tq4lm']);
+    expect(await names('dsName==ama-metrics-node,kubernetes.azure.com/ds-tshirt-size!=s')).toEqual(['ama-metrics-node-5xq2d']);
+    expect(await names('dsName=ama-metrics-node,!kubernetes.azure.com/ds-tshirt-size')).toEqual(['ama-metrics-node-5xq2d']);
+    expect(await names('rsName=ama-metrics-ksm')).toEqual([]);
+    expect(() => matchesLabelSelector({}, 'dsName in (ama-metrics-node)')).toThrow('set-based selector not emulated');
+  });
+
+  test('README and docs/verify.md give the commands the detail line gives, not azureMonitorProfile.metrics (no workspace there)', () => {
+    const root = join(__dirname, '..', '..');
+    for (const file of ['README.md', 'docs/verify.md']) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text).toContain('az monitor data-collection rule association list');
+      expect(text).toContain('--query "[].dataCollectionRuleId" -o tsv');
+      expect(text).toContain('--query "destinations.monitoringAccounts[].accountResourceId"');
+      // `azureMonitorProfile.metrics.enabled` (is it on) is fine; the bare object as "the workspace" is not.
+      expect(text).not.toMatch(/--query azureMonitorProfile\.metrics(?!\.enabled)/);
+    }
+    expect(WHERE).toContain('--query "[].dataCollectionRuleId" -o tsv');
+    expect(WHERE).toContain('--query "destinations.monitoringAccounts[].accountResourceId"');
   });
 
   test('RBAC refusing pods in kube-system: the 403 is reported, not a pass', async () => {

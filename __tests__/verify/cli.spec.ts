@@ -214,7 +214,7 @@ describe('a run', () => {
     ]);
   });
 
-  test('alerts.prometheus: the agent check runs after the others; managed Prometheus off fails the run', async () => {
+  test('alerts.prometheus: the agent check runs after the others; managed Prometheus off, or one part of it missing, fails the run; a node Pod being created does not', async () => {
     const prom = ['--cluster', 'contosoprom', '--dist', FIXTURE_DIST];
     const on = await cli(prom, { behaviour: {} });
     expect(on.code).toBe(EXIT.passed);
@@ -226,6 +226,14 @@ describe('a run', () => {
     const off = await cli(prom, { behaviour: { prometheusAgent: 'absent' } });
     expect(off.code).toBe(EXIT.failed);
     expect(off.out.find((l) => l.startsWith('FAIL prometheus-agent'))).toContain('managed Prometheus is off');
+    const noNodeAgent = await cli(prom, { behaviour: { prometheusAgent: { 'ama-metrics-node': 'absent' } } });
+    expect(noNodeAgent.code).toBe(EXIT.failed);
+    const line = noNodeAgent.out.find((l) => l.startsWith('FAIL prometheus-agent'))!;
+    expect(line).toContain('got: no Ready Pod of ama-metrics-node: ama-metrics: 2/2 Ready; ama-metrics-node: no Pod (dsName=ama-metrics-node); ama-metrics-ksm: 1/1 Ready');
+    expect(line).not.toContain('managed Prometheus is off');
+    const rollout = await cli(prom, { behaviour: { prometheusAgent: { 'ama-metrics-node': 'rollout' } } });
+    expect(rollout.code).toBe(EXIT.passed);
+    expect(rollout.out.find((l) => l.startsWith('PASS prometheus-agent'))).toContain('not Ready: ama-metrics-node-tq4lm on aks-user-12345678-vmss000001 (Pending, ContainerCreating)');
   });
 
   test('a context that does not look like the cluster: warning on stderr, checks still run', async () => {

@@ -68,10 +68,14 @@ export interface Behaviour {
   /** The first create of the Job answers 409, as while the old one is still being deleted. */
   readonly jobConflictOnce?: boolean;
   /**
-   * The managed Prometheus agent's Pods (rsName=ama-metrics in kube-system): ready (default), none
-   * (managed Prometheus off), or crash-looping.
+   * Managed Prometheus's parts in kube-system (the Deployment ama-metrics, the node DaemonSet
+   * ama-metrics-node, kube-state-metrics ama-metrics-ksm): each ready (default), absent,
+   * crash-looping, or in a rollout (one Pod still ContainerCreating). One value sets all three:
+   * `absent` is managed Prometheus off.
    */
-  readonly prometheusAgent?: 'ready' | 'absent' | 'crashloop';
+  readonly prometheusAgent?: shapes.AmaMetricsPartState | Partial<Record<shapes.AmaMetricsPart, shapes.AmaMetricsPartState>>;
+  /** AKS Automatic's DaemonSet sizing: node Pods also from `ama-metrics-node-s` (same Pod label). */
+  readonly prometheusNodeSizes?: boolean;
   /** Requests whose path matches answer after `slowMs`. */
   readonly slow?: RegExp;
   readonly slowMs?: number;
@@ -264,9 +268,12 @@ export class FakeCluster {
     if ((m = path.match(/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/))) return this.jobs_(method, m[1], m[2], req);
 
     if (method === 'GET' && path === '/api/v1/namespaces/kube-system/pods') {
-      const selected = req.query.get('labelSelector') === 'rsName=ama-metrics';
       const agent = b.prometheusAgent ?? 'ready';
-      return json(200, shapes.amaMetricsPodList(selected && agent !== 'absent' ? agent : 'absent'));
+      const stateOf = (part: shapes.AmaMetricsPart) => (typeof agent === 'string' ? agent : (agent[part] ?? 'ready'));
+      const parts: shapes.AmaMetricsPart[] = ['ama-metrics', 'ama-metrics-node', 'ama-metrics-ksm'];
+      const all = [shapes.corednsPod, ...parts.flatMap((part) => shapes.amaMetricsPods(part, stateOf(part), { sizes: b.prometheusNodeSizes }))];
+      const selector = req.query.get('labelSelector') ?? '';
+      return json(200, shapes.podList(all.filter((pod) => matchesLabelSelector(pod.metadata.labels, selector))));
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/))) {
       const ns = m[1];
@@ -403,4 +410,26 @@ function webhookDenies(spec: any): boolean {
   return (spec.scopedEnforcementActions ?? []).some(
     (a: any) => a.action === 'deny' && (a.enforcementPoints ?? []).some((p: any) => p.name === 'validation.gatekeeper.sh' || p.name === '*'),
   );
+}
+
+/**
+ * The API server's equality-based label selector (apimachinery labels.Parse): requirements
+ * separated by commas, all of which must hold: `k=v`, `k==v`, `k!=v` (true when k is absent),
+ * `k` (exists), `!k` (absent); the empty selector matches everything. Set-based forms
+ * (`in`, `notin`) are not emulated and fail the test rather than match wrongly.
+ */
+export function matchesLabelSelector(labels: Readonly<Record<string, string>>, selector: string): boolean {
+  return selector
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .every((r) => {
+      if (/\s(in|notin)\s/.test(r)) throw new Error(`fake cluster: set-based selector not emulated: ${r}`);
+      const m = r.match(/^([^!=]+?)\s*(==|!=|=)\s*(.*)$/);
+      if (m) {
+        const [, key, op, value] = m;
+        return op === '!=' ? labels[key] !== value : labels[key] === value;
+      }
+      return r.startsWith('!') ? !(r.slice(1) in labels) : r in labels;
+    });
 }
