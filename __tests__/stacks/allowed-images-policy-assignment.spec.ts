@@ -108,9 +108,21 @@ describe('plan-time check: the add-on must be on', () => {
     });
   });
 
-  test('only for that engine', () => {
-    const conditions = postconditions(exampleDoc()).map((p) => p.condition);
-    expect(conditions.some((c) => c.includes('azure_policy_enabled'))).toBe(false);
+  test('only for that engine: vap works with or without the add-on', () => {
+    const vap = withCluster(exampleDoc(), (c) => void (c.policy.engine = 'vap'));
+    expect(postconditions(vap).map((p) => p.condition).filter((c) => c.includes('azure_policy_enabled'))).toEqual([]);
+    expect(postconditions(exampleDoc()).map((p) => p.condition)).not.toContain('${self.azure_policy_enabled == true}');
+  });
+
+  test('the other way round for engine gatekeeper: the add-on must be off (its own Gatekeeper refuses our ConstraintTemplate)', () => {
+    expect(postconditions(exampleDoc())).toContainEqual({
+      // `!= true`: null (no add-on profiles returned) counts as off.
+      condition: '${self.azure_policy_enabled != true}',
+      error_message:
+        'clusters[0].policy.engine is gatekeeper (cluster "contosofin") but the Azure Policy add-on of contosofin-aks is on: it runs its own Gatekeeper, which does not accept the ConstraintTemplate in dist/contosofin/, and no second Gatekeeper is supported next to it. Set clusters[0].policy.engine to azure-policy (enforced by the add-on) or vap, or disable the add-on (az aks disable-addons --addons azure-policy -g contosofin-rg -n contosofin-aks).',
+    });
+    const noPolicy = withCluster(exampleDoc(), (c) => void delete c.policy);
+    expect(postconditions(noPolicy).map((p) => p.condition).filter((c) => c.includes('azure_policy_enabled'))).toEqual([]);
   });
 
   test('the attribute exists on the data source', () => {

@@ -83,13 +83,14 @@ describe('ClusterStack on the example config', () => {
     });
   });
 
-  test('checks at plan time that the cluster is where and what the config says, with a kubelet identity', () => {
-    // Each condition and message field by field: plan-checks.spec.ts.
+  test('checks at plan time that the cluster is where and what the config says, with a kubelet identity and no Azure Policy add-on (engine gatekeeper)', () => {
+    // Each condition and message field by field: plan-checks.spec.ts and allowed-images-policy-assignment.spec.ts.
     const conditions = json.data.azurerm_kubernetes_cluster.aks.lifecycle.postcondition;
     expect(conditions.map((c: { condition: string }) => c.condition)).toEqual([
       '${lower(replace(self.location, " ", "")) == "eastus"}',
       '${self.private_cluster_enabled != true}',
       '${length(self.kubelet_identity) > 0}',
+      '${self.azure_policy_enabled != true}',
     ]);
   });
 
