@@ -36,12 +36,27 @@ export function builtInRoleById(id: string): BuiltInRole | undefined {
   return BY_ID.get(id.toLowerCase());
 }
 
+/** Every word of every role name, lower case: to tell a swapped word from a misspelt one. */
+const WORDS = new Set(NAMES.flatMap((n) => n.trim().toLowerCase().split(/\s+/)));
+
+/**
+ * Whether `candidate` differs from `name` by a whole word that is itself a role-name word:
+ * "Data Reader" → "Data Sender" is 2 edits but another grant, not a typo. A word and its
+ * plural or other extension ("metric", "metrics") is a typo.
+ */
+function swapsAWord(name: string, candidate: string): boolean {
+  const a = name.trim().toLowerCase().split(/\s+/);
+  const b = candidate.trim().toLowerCase().split(/\s+/);
+  if (a.length !== b.length) return false;
+  return a.some((w, i) => w !== b[i] && WORDS.has(w) && WORDS.has(b[i]) && !w.startsWith(b[i]) && !b[i].startsWith(w));
+}
+
 /**
  * The role `name` most likely meant, when it is close enough to be a typo: the name with
  * " Role" added or dropped (Azure is inconsistent: "Azure Kubernetes Service Cluster User Role"
- * but "Monitoring Reader"), else the closest name within 3 edits (config/suggest.ts). Not 4: at
- * 4 edits a whole word swaps ("Monitoring Writer" would become "Monitoring Reader", the
- * opposite grant).
+ * but "Monitoring Reader"), else the closest name within 3 edits (config/suggest.ts) that does
+ * not swap one role-name word for another ("Monitoring Writer" is not "Monitoring Reader", nor
+ * "Azure Service Bus Data Reader" "… Data Sender": a hint there would suggest another grant).
  */
 export function closestBuiltInRole(name: string): BuiltInRole | undefined {
   const trimmed = name.trim();
@@ -50,5 +65,5 @@ export function closestBuiltInRole(name: string): BuiltInRole | undefined {
   const byToggle = findBuiltInRole(toggled);
   if (byToggle !== undefined) return byToggle;
   const match = closest(trimmed, NAMES, 3);
-  return match === undefined ? undefined : findBuiltInRole(match);
+  return match === undefined || swapsAWord(trimmed, match) ? undefined : findBuiltInRole(match);
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { leftoversIn, processAlive } from './replace-dir';
 import { distFolders, staleClusterDirs } from './stale';
 
@@ -131,12 +131,16 @@ export function compareDist(
 
 /** `compareDist` against the folder `distDir` on disk. */
 export function checkDist(synthesized: ReadonlyMap<string, FileTree>, distDir: string): DistReport {
-  const leftovers = leftoversIn(distDir).map((l) => ({
-    name: l.path.slice(distDir.length + 1),
-    pid: l.pid,
-    running: l.pid === process.pid || processAlive(l.pid),
-    restored: l.kind === 'old' && !existsSync(l.target),
-  }));
+  // --check stages nothing, so a folder with this process's pid is no folder of a live synth.
+  // The next synth restores only the first moved-aside folder of a missing target (in this
+  // order, lib/replace-dir.ts removeDeadLeftovers) and removes any other.
+  const restoring = new Set<string>();
+  const leftovers = leftoversIn(distDir).map((l) => {
+    const running = l.pid !== process.pid && processAlive(l.pid);
+    const restored = !running && l.kind === 'old' && !existsSync(l.target) && !restoring.has(l.target);
+    if (restored) restoring.add(l.target);
+    return { name: basename(l.path), pid: l.pid, running, restored };
+  });
   return compareDist(synthesized, (cluster) => readTree(join(distDir, cluster)), distFolders(distDir), leftovers);
 }
 
@@ -201,7 +205,8 @@ export function formatDistReport(report: DistReport, configPath: string, distDir
     const target = `${distDir}/${l.name.replace(/\.(tmp|old)-\d+$/, '')}`;
     lines.push(
       l.running
-        ? `  ${folder}/: staging folder of a synth still running (process ${l.pid}); check again when it is done`
+        ? `  ${folder}/: staging folder of a synth still running (process ${l.pid}); check again when it is done ` +
+          `(if no synth runs here, the folder came from elsewhere, e.g. a commit: \`rm -r ${folder}\`)`
         : l.restored
           ? `  ${folder}/: the previous ${target}/, moved aside by a synth (process ${l.pid}) that was killed; \`npm run synth\` moves it back, then writes ${target}/ anew`
           : `  ${folder}/: staging folder of a synth (process ${l.pid}) that was killed; \`npm run synth\` removes it (or \`rm -r ${folder}\`)`,

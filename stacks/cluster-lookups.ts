@@ -96,12 +96,12 @@ export class ClusterLookups extends Construct {
           ...(cluster.policy?.engine === 'gatekeeper'
             ? [
                 {
-                  // The add-on brings its own Gatekeeper, and Microsoft does not support a
-                  // second one next to it; its Gatekeeper refuses ConstraintTemplates that Azure
-                  // Policy did not create (Azure/AKS#1195), so dist/'s template would never apply.
-                  // Null (no add-on profiles returned) is off: `!= true`.
+                  // The add-on runs its own Gatekeeper and does not support another next to it
+                  // (Microsoft's "Azure Policy for Kubernetes"; facts.md), so the Gatekeeper that
+                  // dist/'s ConstraintTemplate needs cannot be installed there. Null (no add-on
+                  // profiles returned) is off: `!= true`.
                   condition: '${self.azure_policy_enabled != true}',
-                  errorMessage: `${at}.policy.engine is gatekeeper (cluster "${cluster.name}") but the Azure Policy add-on of ${cluster.aksName} is on: it runs its own Gatekeeper, which does not accept the ConstraintTemplate in dist/${cluster.name}/, and no second Gatekeeper is supported next to it. Set ${at}.policy.engine to azure-policy (enforced by the add-on) or vap, or disable the add-on (az aks disable-addons --addons azure-policy -g ${cluster.resourceGroup} -n ${cluster.aksName}).`,
+                  errorMessage: `${at}.policy.engine is gatekeeper (cluster "${cluster.name}"; gatekeeper is also the default when policy.engine is not given) but the Azure Policy add-on of ${cluster.aksName} is on: the add-on runs its own Gatekeeper and does not support another next to it, so the Gatekeeper that the ConstraintTemplate in dist/${cluster.name}/ needs cannot be installed. Set ${at}.policy.engine to azure-policy (enforced by the add-on) or vap, or disable the add-on (az aks disable-addons --addons azure-policy -g ${cluster.resourceGroup} -n ${cluster.aksName}).`,
                 },
               ]
             : []),

@@ -103,6 +103,10 @@ describe('did you mean, among all the roles', () => {
     ['Monitoring Writer'],
     ['Log Analytics Writer'],
     ['Key Vault User'],
+    // ... also when it is only 2 edits (Reader/Sender): no role of that name, and no hint.
+    ['Azure Service Bus Data Reader'],
+    ['Azure Event Hubs Data Reader'],
+    ['Azure Relay Reader'],
     // Equally far from "... RBAC Reader" and "... RBAC Writer": no coin toss.
     ['Azure Kubernetes Service RBAC Owner'],
   ])('no guess for %s', (name) => {

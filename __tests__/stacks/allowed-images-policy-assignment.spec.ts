@@ -114,12 +114,12 @@ describe('plan-time check: the add-on must be on', () => {
     expect(postconditions(exampleDoc()).map((p) => p.condition)).not.toContain('${self.azure_policy_enabled == true}');
   });
 
-  test('the other way round for engine gatekeeper: the add-on must be off (its own Gatekeeper refuses our ConstraintTemplate)', () => {
+  test('the other way round for engine gatekeeper: the add-on must be off (it runs its own Gatekeeper and supports no other)', () => {
     expect(postconditions(exampleDoc())).toContainEqual({
       // `!= true`: null (no add-on profiles returned) counts as off.
       condition: '${self.azure_policy_enabled != true}',
       error_message:
-        'clusters[0].policy.engine is gatekeeper (cluster "contosofin") but the Azure Policy add-on of contosofin-aks is on: it runs its own Gatekeeper, which does not accept the ConstraintTemplate in dist/contosofin/, and no second Gatekeeper is supported next to it. Set clusters[0].policy.engine to azure-policy (enforced by the add-on) or vap, or disable the add-on (az aks disable-addons --addons azure-policy -g contosofin-rg -n contosofin-aks).',
+        'clusters[0].policy.engine is gatekeeper (cluster "contosofin"; gatekeeper is also the default when policy.engine is not given) but the Azure Policy add-on of contosofin-aks is on: the add-on runs its own Gatekeeper and does not support another next to it, so the Gatekeeper that the ConstraintTemplate in dist/contosofin/ needs cannot be installed. Set clusters[0].policy.engine to azure-policy (enforced by the add-on) or vap, or disable the add-on (az aks disable-addons --addons azure-policy -g contosofin-rg -n contosofin-aks).',
     });
     const noPolicy = withCluster(exampleDoc(), (c) => void delete c.policy);
     expect(postconditions(noPolicy).map((p) => p.condition).filter((c) => c.includes('azure_policy_enabled'))).toEqual([]);

@@ -85,25 +85,30 @@ describe('compareDist', () => {
       'dist/ does not match config/fleet.yaml:',
       '  dist/a.tmp-4242/: staging folder of a synth (process 4242) that was killed; `npm run synth` removes it (or `rm -r dist/a.tmp-4242`)',
       '  dist/b.old-17/: the previous dist/b/, moved aside by a synth (process 17) that was killed; `npm run synth` moves it back, then writes dist/b/ anew',
-      '  dist/b.tmp-99/: staging folder of a synth still running (process 99); check again when it is done',
+      '  dist/b.tmp-99/: staging folder of a synth still running (process 99); check again when it is done (if no synth runs here, the folder came from elsewhere, e.g. a commit: `rm -r dist/b.tmp-99`)',
       'To fix: npm run synth, then commit dist/.',
     ]);
   });
 
-  test('on disk: staging folders are never cluster folders; a live process, a killed one, and a moved-aside output to restore', () => {
+  test('on disk: staging folders are never cluster folders; a live process, killed ones, and a moved-aside output to restore', () => {
     const dir = tempDir('aks-day2-check-staging-');
     const dist = join(dir, 'dist');
-    for (const name of ['a', `a.tmp-${process.pid}`, 'b.tmp-99999999', 'c.old-99999999']) mkdirSync(join(dist, name, 'x'), { recursive: true });
+    const live = process.ppid; // jest's parent process: alive while this test runs
+    const folders = ['a', `a.tmp-${live}`, `a.tmp-${process.pid}`, 'b.tmp-99999999', 'c.old-99999998', 'c.old-99999999'];
+    for (const name of folders) mkdirSync(join(dist, name, 'x'), { recursive: true });
     // Told apart by name in the one listing: a parallel synth's folder is never a stale cluster.
     expect(distFolders(dist)).toEqual(['a']);
     const report = checkDist(new Map([['a', new Map()]]), dist);
     expect(report.stale).toEqual([]);
     expect(report.leftovers).toEqual([
-      { name: `a.tmp-${process.pid}`, pid: process.pid, running: true, restored: false },
+      // --check stages nothing: a folder with its own pid is a dead synth's.
+      { name: `a.tmp-${process.pid}`, pid: process.pid, running: false, restored: false },
+      { name: `a.tmp-${live}`, pid: live, running: true, restored: false },
       { name: 'b.tmp-99999999', pid: 99999999, running: false, restored: false },
-      // dist/c/ is missing: the next synth moves it back.
-      { name: 'c.old-99999999', pid: 99999999, running: false, restored: true },
-    ]);
+      // dist/c/ is missing: the next synth moves the first back and removes the other.
+      { name: 'c.old-99999998', pid: 99999998, running: false, restored: true },
+      { name: 'c.old-99999999', pid: 99999999, running: false, restored: false },
+    ].sort((x, y) => (x.name < y.name ? -1 : 1)));
     rmSync(dir, { recursive: true, force: true });
   });
 
