@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { HOLD_STAGED_ENV, main } from '../../main';
 import { leftoversIn, processAlive, removeDeadLeftovers } from '../../lib/replace-dir';
-import { EXAMPLE, ROOT, retiredWarning, tempDir, treeHashes } from './run';
+import { EXAMPLE, ROOT, retiredWarning, tempDir, treeHashes } from '../synth/run';
 
 /** A pid that belonged to a process which has exited. */
 const deadPid = (): number => {

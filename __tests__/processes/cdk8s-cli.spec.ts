@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { renderManifests } from '../../charts/render';
 import { loadConfig } from '../../config/load';
-import { ROOT, tempDir } from './run';
+import { ROOT, tempDir } from '../synth/run';
 
 const CONFIG = join(ROOT, '__tests__', 'verify', 'fixtures', 'config.yaml');
 
