@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from './config/load';
@@ -282,6 +282,8 @@ export const HOLD_STAGED_ENV = 'AKS_DAY2_TEST_HOLD_STAGED';
 async function holdForTest(env: NodeJS.ProcessEnv, staging: readonly string[]): Promise<void> {
   const file = env[HOLD_STAGED_ENV];
   if (!file) return;
-  writeFileSync(file, `${staging.join('\n')}\n`);
+  // Written aside, then renamed: the test polls for the file and must never read it half-written.
+  writeFileSync(`${file}.part`, `${staging.join('\n')}\n`);
+  renameSync(`${file}.part`, file);
   await new Promise((resolve) => setTimeout(resolve, 30_000));
 }
