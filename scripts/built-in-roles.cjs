@@ -28,7 +28,7 @@ function run(argv) {
     const roles = rolesFromRoleDefinitionsCache(JSON.parse(readFileSync(positionals[0], 'utf8')));
     const out = values.out ?? join(root, 'config', 'built-in-roles.json');
     writeFileSync(out, formatBuiltInRolesFile({ source, roles }));
-    process.stdout.write(`${values.out ?? 'config/built-in-roles.json'}: ${roles.length} built-in roles from ${source.repository}@${source.commit} (${source.date})\n`);
+    process.stdout.write(`${values.out ?? 'config/built-in-roles.json'}: ${roles.length} built-in roles from ${source.repository}@${source.commit} (${source.date}); then \`npm run readme\` updates README's count and date\n`);
     return 0;
   } catch (e) {
     return fail(`built-in-roles: ${positionals[0]}: ${e.message}`, 1);

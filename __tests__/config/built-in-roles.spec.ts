@@ -167,6 +167,7 @@ describe('rolesFromRoleDefinitionsCache (npm run built-in-roles)', () => {
     const ok = run(input, '--commit', 'abcdef0', '--date', '2026-01-02', '--out', out);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(`${out}: 1 built-in roles from Azure/terraform-azure-avm-utl-roledefinitions@abcdef0 (2026-01-02); then \`npm run readme\` updates README's count and date\n`);
     const written = JSON.parse(readFileSync(out, 'utf8'));
     expect(written.roles).toEqual([{ name: 'AcrPull', id: '7f951dda-4ed3-4680-a7ca-43fe172d538d' }]);
     expect(written.source).toMatchObject({ repository: 'Azure/terraform-azure-avm-utl-roledefinitions', commit: 'abcdef0', date: '2026-01-02' });
