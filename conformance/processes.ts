@@ -1,0 +1,96 @@
+/**
+ * Everything a conformance run starts and creates is registered here and removed when the run
+ * ends, however it ends: normal exit, an error, Ctrl-C (SIGINT) or a CI cancel (SIGTERM).
+ * Children run in their own process group (spawned `detached`), so a group kill also stops what
+ * they started (go's compilers, kube-apiserver's children): no orphan processes.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Tracked {
+  readonly child: ChildProcess;
+  readonly name: string;
+}
+
+const children = new Set<Tracked>();
+const dirs = new Set<string>();
+
+export function track(child: ChildProcess, name: string): Tracked {
+  const t = { child, name };
+  children.add(t);
+  child.once('exit', () => children.delete(t));
+  return t;
+}
+
+export function untrack(t: Tracked): void {
+  children.delete(t);
+}
+
+/** A temporary folder removed at the end of the run. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `aks-day2-conformance-${prefix}-`));
+  dirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Stops one child: SIGTERM to its group, SIGKILL if it is still there after `graceMs`. */
+export async function stop(t: Tracked, graceMs = 10_000): Promise<void> {
+  const { child } = t;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    children.delete(t);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  children.delete(t);
+}
+
+/** Synchronous last resort (process exit, signals): SIGKILL every group, remove every folder. */
+export function cleanUpNow(): void {
+  for (const t of children) killGroup(t.child, 'SIGKILL');
+  children.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
+}
+
+/** Graceful end of a run: SIGTERM every child, then remove every folder. */
+export async function cleanUp(): Promise<void> {
+  await Promise.all([...children].map((t) => stop(t)));
+  cleanUpNow();
+}
+
+/** A TCP port on 127.0.0.1 that nothing listened on a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

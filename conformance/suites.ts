@@ -1,0 +1,5 @@
+/** The suites `npm run conformance` runs, in order. */
+import type { Suite } from './suite';
+import { tofuSuite } from './tofu';
+
+export const SUITES: readonly Suite[] = [tofuSuite];
