@@ -4,7 +4,7 @@
  * Children run in their own process group (spawned `detached`), so a group kill also stops what
  * they started (go's compilers, kube-apiserver's children): no orphan processes.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,3 +94,25 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a tool to its end in its own process group (tracked), collecting its output. */
+export function runTool(path: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    track(child, `${path} ${args[0] ?? ''}`);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+

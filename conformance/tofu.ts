@@ -7,14 +7,13 @@
  * holding for healthy lookups, failing with the project's message for each case of
  * conformance/tofu-cases.ts.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseConfig, resolveConfigPath } from '../config/load';
 import type { ClusterConfig } from '../config/model';
 import type { Built } from './build';
 import type { EngineId } from './engines';
-import { tempDir, track } from './processes';
+import { runTool, tempDir } from './processes';
 import { tally, type Failure, type Suite, type SuiteContext } from './suite';
 import { casesFor, conditionsOf, testFiles, type FailingCase } from './tofu-cases';
 
@@ -30,26 +29,6 @@ interface Stack {
   readonly file: string;
   readonly text: string;
   readonly cluster: ClusterConfig;
-}
-
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export function runTool(path: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
-    track(child, `${path} ${args[0] ?? ''}`);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (input !== undefined) child.stdin!.end(input);
-  });
 }
 
 /** Provider mirror (unpacked layout) and the CLI config that makes it the only source. */
