@@ -42,6 +42,10 @@ export interface FailingCase {
 export interface StackCases {
   /** Healthy values of every data source the stack reads, by address. */
   readonly healthy: ReadonlyMap<string, Values>;
+  /** The providers the stack requires: each is mocked. */
+  readonly providers: readonly string[];
+  /** Computed attributes of the resources the stack creates, by type (mock_resource defaults). */
+  readonly resources: ReadonlyMap<string, Values>;
   /** Assertions on the outputs in the healthy run: output name → the value Tofu must compute. */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly failing: readonly FailingCase[];
@@ -79,7 +83,7 @@ const elsewhere = (location: string) => (location === 'westeurope' ? 'northeurop
  * What Azure returns for each lookup of a stack built from `cluster`, as the provider's data
  * source schemas (v4.55.0) name the attributes.
  */
-function healthyData(stack: any, cluster: ClusterConfig): Map<string, Values> {
+function healthyData(stack: any, cluster: ClusterConfig): { sub: string; data: Map<string, Values> } {
   // The stack works in the cluster's subscription: the config's, or (ARM_SUBSCRIPTION_ID at
   // deploy time) the one of the resources it names by id.
   const sub =
@@ -158,9 +162,41 @@ function healthyData(stack: any, cluster: ClusterConfig): Map<string, Values> {
         default:
           throw new Error(`conformance/tofu-cases.ts has no healthy value for data source type ${type} (${address}): add one`);
       }
+      // What the configuration sets is not the lookup's to return (Tofu refuses to override it).
+      const values = data.get(address)!;
+      for (const key of Object.keys(block)) delete values[key];
     }
   }
-  return data;
+  return { sub, data };
+}
+
+/**
+ * Ids of the resources a stack creates, as Azure forms them: the mock provider invents the
+ * computed attributes of planned resources, and a random string where another resource expects
+ * an id fails the provider's id validators before any condition is evaluated.
+ */
+function resourceIds(stack: any, cluster: ClusterConfig, sub: string): Map<string, Values> {
+  const rg = cluster.resourceGroup;
+  const scope = `/subscriptions/${sub}/resourceGroups/${rg}`;
+  const ids: Record<string, string> = {
+    azurerm_storage_account: `${scope}/providers/Microsoft.Storage/storageAccounts/aksday2mock`,
+    azurerm_storage_management_policy: `${scope}/providers/Microsoft.Storage/storageAccounts/aksday2mock/managementPolicies/default`,
+    azurerm_container_registry: `${scope}/providers/Microsoft.ContainerRegistry/registries/aksday2mock`,
+    azurerm_monitor_action_group: `${scope}/providers/Microsoft.Insights/actionGroups/aks-day2-mock`,
+    azurerm_monitor_metric_alert: `${scope}/providers/Microsoft.Insights/metricAlerts/aks-day2-mock`,
+    azurerm_monitor_alert_prometheus_rule_group: `${scope}/providers/Microsoft.AlertsManagement/prometheusRuleGroups/aks-day2-mock`,
+    azurerm_monitor_diagnostic_setting: `${scope}/providers/Microsoft.ContainerService/managedClusters/${cluster.aksName}|aks-day2-mock`,
+    azurerm_network_watcher_flow_log: `/subscriptions/${sub}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_${cluster.location}/flowLogs/aks-day2-mock`,
+    azurerm_role_assignment: `${scope}/providers/Microsoft.Authorization/roleAssignments/${guid(9)}`,
+    azurerm_resource_policy_assignment: `${scope}/providers/Microsoft.Authorization/policyAssignments/aks-day2-mock`,
+  };
+  const out = new Map<string, Values>();
+  for (const type of Object.keys(stack.resource ?? {})) {
+    const id = ids[type];
+    if (!id) throw new Error(`conformance/tofu-cases.ts has no mock id for resource type ${type}: add one`);
+    out.set(type, { id });
+  }
+  return out;
 }
 
 /** The outputs Tofu must compute from the healthy lookups, worked out here independently. */
@@ -168,7 +204,8 @@ function expectedOutputs(stack: any, cluster: ClusterConfig, data: Map<string, V
   const out: Record<string, unknown> = {};
   const names = Object.keys(stack.output ?? {});
   const aks = data.get('data.azurerm_kubernetes_cluster.aks');
-  if (names.includes('api_server_fqdn') && aks) out.api_server_fqdn = aks.fqdn;
+  // A private cluster's API server is reached by its private FQDN (inside the VNet).
+  if (names.includes('api_server_fqdn') && aks) out.api_server_fqdn = cluster.privateCluster ? aks.private_fqdn : aks.fqdn;
   if (names.includes('api_server_ips')) out.api_server_ips = API_SERVER_IPS;
   if (names.includes('app_gateway_public_ip')) out.app_gateway_public_ip = APP_GATEWAY_IP;
   if (names.includes('firewall_allowlist')) {
@@ -179,7 +216,7 @@ function expectedOutputs(stack: any, cluster: ClusterConfig, data: Map<string, V
 }
 
 export function casesFor(stack: any, cluster: ClusterConfig): StackCases {
-  const healthy = healthyData(stack, cluster);
+  const { sub, data: healthy } = healthyData(stack, cluster);
   const at = cluster.fieldPath;
   const aks = 'data.azurerm_kubernetes_cluster.aks';
   const failing: FailingCase[] = [];
@@ -274,7 +311,7 @@ export function casesFor(stack: any, cluster: ClusterConfig): StackCases {
       });
     }
   }
-  return { healthy, outputs: expectedOutputs(stack, cluster, healthy), failing };
+  return { healthy, providers: Object.keys(stack.terraform?.required_providers ?? {}).sort(), resources: resourceIds(stack, cluster, sub), outputs: expectedOutputs(stack, cluster, healthy), failing };
 }
 
 const provider = (address: string) => {
@@ -284,15 +321,18 @@ const provider = (address: string) => {
 
 /** The test files: `holds.tftest.json` (every condition holds, outputs asserted) and one file per failing case. */
 export function testFiles(cases: StackCases): Map<string, unknown> {
-  const mocks: Record<string, { mock_data: Record<string, { defaults: Values }> }> = {};
+  const mocks: Record<string, { mock_data?: Record<string, { defaults: Values }>; mock_resource?: Record<string, { defaults: Values }> }> = {};
+  for (const [type, values] of cases.resources) {
+    const p = type.split('_')[0];
+    (mocks[p] ??= {}).mock_resource = { ...mocks[p].mock_resource, [type]: { defaults: values } };
+  }
   for (const [address, values] of cases.healthy) {
     const type = address.split('.')[1];
     const p = provider(address);
-    mocks[p] ??= { mock_data: {} };
     // Two lookups of one type would share defaults: each run overrides every lookup by address.
-    mocks[p].mock_data[type] = { defaults: values };
+    (mocks[p] ??= {}).mock_data = { ...mocks[p].mock_data, [type]: { defaults: values } };
   }
-  for (const p of ['azurerm', 'azuread', 'dns']) mocks[p] ??= { mock_data: {} };
+  for (const p of cases.providers) mocks[p] ??= {};
   const overridesWith = (change: Readonly<Record<string, Values>>) =>
     [...cases.healthy].map(([address, values]) => ({ target: address, values: { ...values, ...(change[address] ?? {}) } }));
 

@@ -140,12 +140,21 @@ async function judge(stack: Stack, tofu: string, env: NodeJS.ProcessEnv, rc: str
 
   const validate = await runTool(tofu, ['validate', '-json', '-no-color'], dir, tofuEnv);
   const v = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: Diagnostic[] };
-  outcomes.push(v.diagnostics.length === 0 && v.valid ? undefined : fail('tofu validate', v.diagnostics.map(message).join('\n') || validate.stderr));
+  if (!(v.diagnostics.length === 0 && v.valid)) {
+    // The tests would only repeat validate's errors, once per case.
+    return [fail('tofu validate', v.diagnostics.map(message).join('\n') || validate.stderr)];
+  }
+  outcomes.push(undefined);
 
   const cases = casesFor(json, stack.cluster);
   for (const [name, content] of testFiles(cases)) writeFileSync(join(dir, name), `${JSON.stringify(content, null, 1)}\n`);
   const test = await runTool(tofu, ['test', '-json', '-no-color'], dir, tofuEnv);
   const { diagnostics, status } = testOutput(test.stdout);
+  if (status.size === 0) {
+    // Nothing ran: the test files or the configuration did not load.
+    const all = [...diagnostics.values()].flat();
+    return [...outcomes, fail('tofu test', all.map(message).join('\n') || test.stderr || test.stdout)];
+  }
 
   // Every condition holds for healthy lookups, and the outputs are what the firewall team needs.
   const holds = diagnostics.get('holds.tftest.json') ?? [];
