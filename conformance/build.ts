@@ -59,14 +59,14 @@ function recipeOf(root: string, e: Engine, go: string): string {
   const parts = [e.module, e.moduleVersion, JSON.stringify(e.recipe), e.ldflags ?? '', go];
   if (e.recipe.kind === 'tool') {
     for (const f of ['go.mod', 'go.sum']) parts.push(readFileSync(join(goDir(root), e.recipe.dir, f), 'utf8'));
-    if (e.recipe.dir === 'standin') parts.push(standinSources(root));
+    if (e.module.startsWith('aks-day2.local/') || e.recipe.pkg.startsWith('aks-day2.local/')) parts.push(ourSources(root, e.recipe.dir));
   }
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
 }
 
-/** The stand-in providers are our own code: their sources are part of the recipe. */
-function standinSources(root: string): string {
-  const r = spawnSync('sh', ['-c', 'find . -name "*.go" | LC_ALL=C sort | xargs cat'], { cwd: join(goDir(root), 'standin'), encoding: 'utf8' });
+/** Programs of our own (stand-ins, helpers): their sources are part of the recipe. */
+function ourSources(root: string, dir: string): string {
+  const r = spawnSync('sh', ['-c', 'find . -name "*.go" | LC_ALL=C sort | xargs cat'], { cwd: join(goDir(root), dir), encoding: 'utf8' });
   return r.stdout;
 }
 

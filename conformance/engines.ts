@@ -8,7 +8,17 @@
  * that repeats the lines (its go.mod and go.sum are committed: they pin every dependency).
  */
 
-export type EngineId = 'tofu' | 'azurerm' | 'azuread' | 'dns' | 'etcd' | 'kube-apiserver' | 'kubectl' | 'gator' | 'opa';
+export type EngineId =
+  | 'tofu'
+  | 'azurerm'
+  | 'azuread'
+  | 'dns'
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kubectl'
+  | 'constraint-crd'
+  | 'gator'
+  | 'opa';
 
 export type Recipe =
   /** `GOBIN=<cache> go install <pkg>@<moduleVersion>`: the module has no replace lines. */
@@ -105,6 +115,18 @@ export const ENGINES: readonly Engine[] = [
     moduleVersion: KUBERNETES,
     recipe: { kind: 'tool', dir: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kubectl' },
     binary: 'kubectl',
+  },
+  {
+    id: 'constraint-crd',
+    // Ours: Gatekeeper's own code (v3.23.1, the constraint framework's CreateCRD) turning a
+    // ConstraintTemplate into the constraint's CRD, as Gatekeeper's controller does, so the API
+    // server accepts constraints without a running Gatekeeper (conformance/go/gatekeeper/).
+    version: 'v3.23.1',
+    module: 'github.com/open-policy-agent/gatekeeper/v3',
+    moduleVersion: 'v3.23.1',
+    recipe: { kind: 'tool', dir: 'gatekeeper', pkg: 'aks-day2.local/conformance/gatekeeper/cmd/constraint-crd' },
+    binary: 'constraint-crd',
+    note: "Gatekeeper's controller code, run as a command: the constraint CRD from the template",
   },
   {
     id: 'gator',

@@ -10,6 +10,8 @@ export interface Answer {
   readonly body: any;
   /** Warning headers, decoded (RFC 7234 `299 - "text"`). */
   readonly warnings: readonly string[];
+  /** The Audit-Id header: the request's auditID in the audit log. */
+  readonly auditId?: string;
 }
 
 /** `299 - "text"` → text (the API server escapes `"` and `\` in it). */
@@ -49,7 +51,8 @@ export function requester(cp: ControlPlane, token: string = cp.adminToken): Requ
             } catch {
               // not JSON: keep the text
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
+            const auditId = res.headers['audit-id'];
+            resolve({ status: res.statusCode ?? 0, body: parsed, warnings, ...(typeof auditId === 'string' ? { auditId } : {}) });
           });
         },
       );
