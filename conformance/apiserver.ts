@@ -1,7 +1,9 @@
 /**
- * A real Kubernetes control plane on 127.0.0.1 for the conformance run: etcd and kube-apiserver
- * built from their Go modules, on free ports, in a temporary folder removed at the end. No
- * nodes, no controller manager, no scheduler: Pods stay Pending, namespaces are never finalized.
+ * A real Kubernetes control plane on 127.0.0.1 for the conformance run: etcd, kube-apiserver and
+ * kube-controller-manager built from their Go modules, on free ports, in a temporary folder
+ * removed at the end. The controller manager does what a cluster's does without nodes (service
+ * accounts in every namespace, Jobs' Pods, the ValidatingAdmissionPolicy type check, namespace
+ * deletion); there are no nodes and no scheduler, so Pods stay Pending.
  *
  * Set up as AKS sets up what the checks touch: RBAC authorization (with Node), the default
  * admission plugins (ValidatingAdmissionPolicy and PodSecurity among them), the AKS default
@@ -85,14 +87,20 @@ async function until(ready: () => Promise<boolean>, deadlineMs: number, what: st
   }
 }
 
-export async function startControlPlane(etcdBin: string, apiserverBin: string, progress: Progress): Promise<ControlPlane> {
+export interface Binaries {
+  readonly etcd: string;
+  readonly apiserver: string;
+  readonly controllerManager: string;
+}
+
+export async function startControlPlane(bin: Binaries, progress: Progress): Promise<ControlPlane> {
   const dir = tempDir('apiserver');
   const [clientPort, peerPort, securePort] = [await freePort(), await freePort(), await freePort()];
 
   progress.note(`etcd on 127.0.0.1:${clientPort}`);
   const etcd = track(
     spawn(
-      etcdBin,
+      bin.etcd,
       [
         '--name=conformance',
         `--data-dir=${join(dir, 'etcd')}`,
@@ -128,7 +136,7 @@ export async function startControlPlane(etcdBin: string, apiserverBin: string, p
   progress.note(`kube-apiserver on 127.0.0.1:${securePort}`);
   const apiserver = track(
     spawn(
-      apiserverBin,
+      bin.apiserver,
       [
         `--etcd-servers=http://127.0.0.1:${clientPort}`,
         '--bind-address=127.0.0.1',
@@ -180,6 +188,36 @@ export async function startControlPlane(etcdBin: string, apiserverBin: string, p
     return file;
   };
 
+  progress.note('kube-controller-manager');
+  const kcmPort = await freePort();
+  const admin = kubeconfig('admin');
+  const kcm = track(
+    spawn(
+      bin.controllerManager,
+      [
+        `--kubeconfig=${admin}`,
+        `--authentication-kubeconfig=${admin}`,
+        `--authorization-kubeconfig=${admin}`,
+        '--bind-address=127.0.0.1',
+        `--secure-port=${kcmPort}`,
+        '--leader-elect=false',
+        `--service-account-private-key-file=${join(dir, 'sa.key')}`,
+        `--root-ca-file=${caFile}`,
+        '--service-cluster-ip-range=10.0.0.0/16',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    ),
+    'kube-controller-manager',
+  );
+  const kcmOutput = capture(kcm);
+  // Ready when its service account controller has given the default namespace its account.
+  await until(
+    async () => (await get(`${server}/api/v1/namespaces/default/serviceaccounts/default`, adminToken, ca)) === 200,
+    180_000,
+    'kube-controller-manager',
+    Promise.race([failed, started(kcm, 'kube-controller-manager', kcmOutput)]),
+  );
+
   return {
     server,
     ca,
@@ -189,6 +227,7 @@ export async function startControlPlane(etcdBin: string, apiserverBin: string, p
     auditLog,
     kubeconfig,
     async stop() {
+      await stop(kcm);
       await stop(apiserver);
       await stop(etcd);
     },

@@ -15,6 +15,7 @@ export type EngineId =
   | 'dns'
   | 'etcd'
   | 'kube-apiserver'
+  | 'kube-controller-manager'
   | 'kubectl'
   | 'constraint-crd'
   | 'gator'
@@ -107,6 +108,14 @@ export const ENGINES: readonly Engine[] = [
     // go.mod points every k8s.io/* staging module at ./staging/src with replace lines.
     recipe: { kind: 'tool', dir: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver' },
     binary: 'kube-apiserver',
+  },
+  {
+    id: 'kube-controller-manager',
+    version: KUBERNETES,
+    module: 'k8s.io/kubernetes',
+    moduleVersion: KUBERNETES,
+    recipe: { kind: 'tool', dir: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager' },
+    binary: 'kube-controller-manager',
   },
   {
     id: 'kubectl',

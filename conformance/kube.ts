@@ -4,21 +4,30 @@
  * (conformance/kube-cases.ts), and `verify` run against the server (conformance/kube-verify.ts).
  */
 import { startControlPlane } from './apiserver';
+import { engine } from './engines';
+import { applyDist } from './kube-dist';
 import { runCaseTable } from './kube-cases';
 import { requester } from './kube-client';
 import { tally, type Failure, type Suite } from './suite';
 
 export const kubeSuite: Suite = {
   id: 'kube-apiserver',
-  needs: ['kube-apiserver', 'etcd', 'kubectl', 'constraint-crd'],
+  needs: ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kubectl', 'constraint-crd'],
   describe: 'dist/ applied server-side; the policy case table as real requests (Deny, Warn, Audit); verify',
   async run(ctx) {
     const engines = ctx.engines;
     ctx.progress.note('starting etcd and kube-apiserver');
-    const cp = await startControlPlane(engines.get('etcd')!.path, engines.get('kube-apiserver')!.path, ctx.progress);
+    const cp = await startControlPlane(
+      { etcd: engines.get('etcd')!.path, apiserver: engines.get('kube-apiserver')!.path, controllerManager: engines.get('kube-controller-manager')!.path },
+      ctx.progress,
+    );
     try {
       const api = requester(cp);
       const outcomes: Array<Failure | undefined> = [];
+      const tools = { kubectl: engines.get('kubectl')!.path, constraintCrd: engines.get('constraint-crd')!.path, gatekeeper: engine('constraint-crd') };
+      ctx.progress.note('dist/: every cluster applied server-side');
+      outcomes.push(...(await applyDist(ctx.root, cp, tools, ctx.progress)));
+      ctx.progress.note('the policy case table as real requests');
       outcomes.push(...(await runCaseTable(cp, api, ctx.progress)));
       return tally(outcomes);
     } finally {
