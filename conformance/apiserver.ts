@@ -33,6 +33,9 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
+/** See --advertise-address below. */
+export const ADVERTISED_ADDRESS = '192.0.2.10';
+
 const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
@@ -140,7 +143,10 @@ export async function startControlPlane(bin: Binaries, progress: Progress): Prom
       [
         `--etcd-servers=http://127.0.0.1:${clientPort}`,
         '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        // The address the API server writes into the Endpoints and EndpointSlice of service
+        // default/kubernetes (what verify's api-endpoints reads). Endpoints validation refuses
+        // loopback addresses, so it is one from TEST-NET-1 (RFC 5737) that nothing dials.
+        `--advertise-address=${ADVERTISED_ADDRESS}`,
         `--secure-port=${securePort}`,
         `--cert-dir=${join(dir, 'certs')}`,
         `--token-auth-file=${join(dir, 'tokens.csv')}`,

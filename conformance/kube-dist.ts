@@ -44,8 +44,8 @@ export function gatekeeperCrds(gatekeeper: Engine): string[] {
 /** `Warning: …` lines kubectl printed (the API server's Warning headers). */
 export const warningsIn = (stderr: string) => stderr.split('\n').filter((l) => /^Warning: /.test(l));
 
-export async function kubectl(cp: ControlPlane, tools: Tools, args: readonly string[], input?: string) {
-  return runTool(tools.kubectl, ['--kubeconfig', cp.kubeconfig('admin'), ...args], process.cwd(), { ...process.env, KUBECONFIG: '' }, input);
+export async function kubectl(cp: ControlPlane, tools: Tools, args: readonly string[], user: 'admin' | 'limited' = 'admin') {
+  return runTool(tools.kubectl, ['--kubeconfig', cp.kubeconfig(user), ...args], process.cwd(), { ...process.env, KUBECONFIG: '' });
 }
 
 /** Creates (for real) and waits for CRDs; returns failures. */
