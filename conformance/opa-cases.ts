@@ -4,7 +4,7 @@
  * evaluates every pair with Rego's `re_match`, and the reading of OPA's JSON answer. Pure: the
  * suite does the reading of files and the running of OPA.
  */
-import { IMAGE_FACT_GROUPS, REGEX_GRID_ENTRIES, regexGridImages } from '../charts/policy/allowed-repos-cases';
+import { IMAGE_FACT_GROUPS, REGEX_GRID_ENTRIES, listGridImages, regexGridImages } from '../charts/policy/allowed-repos-cases';
 import { allowedImagesRegex } from '../config/azure-policy-regex';
 import { imageAllowed, imageAllowedBy } from '../config/image-rule';
 import type { Failure } from './suite';
@@ -62,7 +62,7 @@ export function tableCases(): RegexCase[] {
 
 /** A regex as it is on disk, judged on the images its cluster's allow-list implies. */
 export function diskCases(file: string, source: string, pattern: string, entries: readonly string[]): RegexCase[] {
-  return regexGridImages(entries).map((image) => ({ file, source, pattern, image, expected: imageAllowed(image, entries) }));
+  return listGridImages(entries).map((image) => ({ file, source, pattern, image, expected: imageAllowed(image, entries) }));
 }
 
 export interface AssignmentRegex {

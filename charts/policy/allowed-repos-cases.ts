@@ -202,6 +202,15 @@ export function regexGridImages(entries: readonly string[] = REGEX_GRID_ENTRIES)
   return [...new Set([...built, ...REGEX_GRID_STRAYS])];
 }
 
+/**
+ * The images an allow-list implies, to judge a rendering of that list (a committed constraint, an
+ * assignment's regex) by: the regex grid over its entries, each entry ending in "/" also without
+ * it, so a rendering whose entry lost or gained the "/" admits or refuses some image differently.
+ */
+export function listGridImages(entries: readonly string[]): string[] {
+  return regexGridImages([...new Set(entries.flatMap((e) => (e.endsWith('/') && e.length > 1 ? [e, e.slice(0, -1)] : [e])))]);
+}
+
 // ---- Admission cases -------------------------------------------------------------------------
 
 /** A container as a case writes it: name and image (undefined: a container without one). */
