@@ -98,7 +98,7 @@ async function gatorTest(ctx: SuiteContext, gator: string, label: string, file: 
   const dir = tempDir('gator');
   const objects = join(dir, 'objects.yaml');
   writeFileSync(objects, reviews.map((r) => `---\n${stringify(r.object)}`).join(''));
-  ctx.progress.note(`gator test: ${label}: ${reviews.length} objects`);
+  ctx.progress.note(`gator test: ${label}: ${reviews.length} ${reviews.length === 1 ? 'object' : 'objects'}`);
   const args = ['test', '-o', 'json', ...files.flatMap((f) => ['-f', resolve(ctx.root, f)]), '-f', objects];
   const r = await runTool(gator, args, dir, ctx.env);
   let results;

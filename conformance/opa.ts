@@ -107,7 +107,7 @@ export const opaSuite: Suite = {
     return tally(
       [...judgeRegexCases(cases, data, answer), ...disk.problems],
       [
-        `${table.length} pairs from the case table (charts/policy/allowed-repos-cases.ts), ${disk.cases.length} from ${disk.regexes} regexes on disk (${disk.files.join(', ') || 'none'})`,
+        `${table.length} pairs from the case table (charts/policy/allowed-repos-cases.ts), ${disk.cases.length} from ${disk.regexes} ${disk.regexes === 1 ? 'regex' : 'regexes'} on disk (${disk.files.join(', ') || 'none'})`,
         ...(invalid.length > 0 ? [`regexes Go's regexp refuses: ${invalid.map((p) => JSON.stringify(p)).join(', ')}`] : []),
       ],
     );
