@@ -9,11 +9,12 @@
  */
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseConfig, resolveConfigPath } from '../config/load';
+import { resolveConfigPath } from '../config/load';
 import type { ClusterConfig } from '../config/model';
 import type { Built } from './build';
 import type { EngineId } from './engines';
 import { runTool, tempDir } from './processes';
+import { clustersOf, synthesize } from './synthesize';
 import { tally, type Failure, type Suite, type SuiteContext } from './suite';
 import { casesFor, conditionsOf, testFiles, type FailingCase } from './tofu-cases';
 
@@ -44,26 +45,6 @@ function providerMirror(engines: ReadonlyMap<EngineId, Built>): string {
   const rc = join(dir, 'tofu.rc');
   writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`);
   return rc;
-}
-
-/** Synthesizes the Terraform of `config` into a temporary folder, as `npm run synth` does. */
-async function synthesize(root: string, config: string, env: NodeJS.ProcessEnv): Promise<Array<{ name: string; file: string; text: string }>> {
-  const out = tempDir('synth');
-  const r = await runTool(process.execPath, [join(root, 'scripts', 'run.cjs'), 'synth', '--only', 'terraform', '--config', config], root, {
-    ...env,
-    CDKTF_OUTDIR: out,
-  });
-  if (r.code !== 0) throw new Error(`npm run synth -- --config ${relative(root, config)} failed (exit ${r.code}):\n${r.stderr}`);
-  const stacks = join(out, 'stacks');
-  return readdirSync(stacks).sort().map((name) => {
-    const file = join(stacks, name, 'cdk.tf.json');
-    return { name, file, text: readFileSync(file, 'utf8') };
-  });
-}
-
-function clustersOf(root: string, config: string): Map<string, ClusterConfig> {
-  const parsed = parseConfig(readFileSync(config, 'utf8'), relative(root, config));
-  return new Map(parsed.clusters.map((c) => [c.name, c]));
 }
 
 /** Every stack the suite judges: the committed snapshots, then each config's synthesized stacks. */

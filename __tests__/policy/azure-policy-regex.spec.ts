@@ -9,7 +9,7 @@
  * table, the bypass attempts included, and on a grid of entry × image pairs. No OPA runs here.
  */
 import { RE2JS } from '@bufbuild/re2';
-import { GRID_ENTRIES, GRID_SUFFIXES, IMAGE_FACT_GROUPS } from '../../charts/policy/allowed-repos-cases';
+import { GRID_ENTRIES, GRID_SUFFIXES, IMAGE_FACT_GROUPS, REGEX_GRID_ENTRIES, REGEX_GRID_PREFIXES, REGEX_GRID_SUFFIXES, regexGridImages } from '../../charts/policy/allowed-repos-cases';
 import { MATCH_NOTHING, REGEX_METACHARACTERS, allowedImagesRegex, entryRegex, escapeRegex } from '../../config/azure-policy-regex';
 import { imageAllowed, imageAllowedBy } from '../../config/image-rule';
 
@@ -61,24 +61,19 @@ describe('the image facts of the policy case table (charts/policy/allowed-repos-
 });
 
 describe('entry × image grid: each entry alone, as Rego would search it', () => {
-  // Two more entries with regex metacharacters, and line breaks: RE2's `$` and `.` differ there.
-  const entries = [...GRID_ENTRIES, 'a.b+c/', '(x)|y'];
-  const suffixes = [...GRID_SUFFIXES, '\n', '\n/x', ':\n'];
-  const prefixes = ['', 'evil.io/', 'x'];
-  const images = [
-    ...new Set([
-      ...entries.flatMap((e) => prefixes.flatMap((p) => suffixes.map((s) => p + e + s))),
-      'centos',
-      '',
-      'x/kevingbb/y',
-      'KEVINGBB/x',
-      'myacrXazurecr.io/x',
-      'aXb+c/x',
-      'a.bbc/x',
-      'y',
-    ]),
-  ];
+  // GRID_ENTRIES with two more entries of regex metacharacters, suffixes with line breaks (RE2's
+  // `$` and `.` differ there), prefixes: the grid conformance/opa.ts also runs through OPA.
+  const entries = REGEX_GRID_ENTRIES;
+  const images = regexGridImages(entries);
   const pairs = entries.flatMap((entry) => images.map((image) => [entry, image] as const));
+
+  test('holds every GRID_ENTRIES × GRID_SUFFIXES image behind every prefix, and images with line breaks', () => {
+    const all = new Set(images);
+    const missing = GRID_ENTRIES.flatMap((e) => REGEX_GRID_PREFIXES.flatMap((p) => GRID_SUFFIXES.map((s) => p + e + s))).filter((i) => !all.has(i));
+    expect(missing).toEqual([]);
+    expect(REGEX_GRID_SUFFIXES).toEqual(expect.arrayContaining(['\n', '\n/x', ':\n']));
+    expect(entries).toEqual(expect.arrayContaining(['a.b+c/', '(x)|y']));
+  });
 
   test(`${pairs.length} pairs agree with imageAllowedBy under RE2 and RegExp`, () => {
     const disagreements = pairs.filter(([entry, image]) => {

@@ -184,6 +184,33 @@ export const GRID_ENTRIES: readonly string[] = [
 /** What a grid appends to an entry: a path, a tag, a digest, a look-alike host, nothing. */
 export const GRID_SUFFIXES: readonly string[] = ['', '/x', '/x:1', ':1', ':1.2@sha256:ff', `@${DIGEST}`, '@sha256:ff', ':5000/x', '@x/y', 'evil/x', '.evil.com/x', '-x', 'x', '//x', '/'];
 
+/**
+ * The grid for renderings of the allow-list as a regular expression (the Azure Policy regex),
+ * which can go wrong where the CEL cannot: GRID_ENTRIES plus entries made of regex
+ * metacharacters; GRID_SUFFIXES plus line breaks (RE2's `$` and `.` differ there from a naive
+ * reading); every image also behind a prefix (an unanchored search finds an entry inside another
+ * name); and a few strays.
+ */
+export const REGEX_GRID_ENTRIES: readonly string[] = [...GRID_ENTRIES, 'a.b+c/', '(x)|y'];
+export const REGEX_GRID_SUFFIXES: readonly string[] = [...GRID_SUFFIXES, '\n', '\n/x', ':\n'];
+export const REGEX_GRID_PREFIXES: readonly string[] = ['', 'evil.io/', 'x'];
+const REGEX_GRID_STRAYS: readonly string[] = ['centos', '', 'x/kevingbb/y', 'KEVINGBB/x', 'myacrXazurecr.io/x', 'aXb+c/x', 'a.bbc/x', 'y'];
+
+/** The images of the regex grid over `entries` (prefix + entry + suffix, then the strays), each once, in a fixed order. */
+export function regexGridImages(entries: readonly string[] = REGEX_GRID_ENTRIES): string[] {
+  const built = entries.flatMap((e) => REGEX_GRID_PREFIXES.flatMap((p) => REGEX_GRID_SUFFIXES.map((s) => p + e + s)));
+  return [...new Set([...built, ...REGEX_GRID_STRAYS])];
+}
+
+/**
+ * The images an allow-list implies, to judge a rendering of that list (a committed constraint, an
+ * assignment's regex) by: the regex grid over its entries, each entry ending in "/" also without
+ * it, so a rendering whose entry lost or gained the "/" admits or refuses some image differently.
+ */
+export function listGridImages(entries: readonly string[]): string[] {
+  return regexGridImages([...new Set(entries.flatMap((e) => (e.endsWith('/') && e.length > 1 ? [e, e.slice(0, -1)] : [e])))]);
+}
+
 // ---- Admission cases -------------------------------------------------------------------------
 
 /** A container as a case writes it: name and image (undefined: a container without one). */
