@@ -153,7 +153,11 @@ export async function runVerify(root: string, cp: ControlPlane, api: Requester, 
     if (cluster.policy?.engine !== 'vap') return true;
     const ns = cluster.policy.namespaces[0];
     const probe = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'conformance-probe', namespace: ns }, spec: { containers: [{ name: 'app', image: 'conformance.invalid/probe:1' }] } };
-    return (await api('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, probe)).status === 403;
+    const answer = await api('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, probe);
+    // deny: refused; warn: admitted with the policy's Warning header; audit leaves no trace in the answer.
+    if (cluster.policy.enforcement === 'deny') return answer.status === 403;
+    if (cluster.policy.enforcement === 'warn') return answer.warnings.some((w) => w.includes('ValidatingAdmissionPolicy'));
+    return true;
   });
   if (!ready) return [fail('setup', 'the RBAC or the policy applied for this run did not take effect within 120 s')];
 

@@ -28,3 +28,14 @@ export function clustersOf(root: string, config: string): Map<string, ClusterCon
   const parsed = parseConfig(readFileSync(config, 'utf8'), relative(root, config));
   return new Map(parsed.clusters.map((c) => [c.name, c]));
 }
+
+/** Synthesizes the Kubernetes manifests of `config` into a temporary folder; returns it (it holds <cluster>/). */
+export async function synthesizeManifests(root: string, config: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const out = tempDir('dist');
+  const r = await runTool(process.execPath, [join(root, 'scripts', 'run.cjs'), 'synth', '--only', 'kubernetes', '--config', config], root, {
+    ...env,
+    CDK8S_OUTDIR: out,
+  });
+  if (r.code !== 0) throw new Error(`npm run synth -- --only kubernetes --config ${relative(root, config)} failed (exit ${r.code}):\n${r.stderr}`);
+  return out;
+}
