@@ -7,18 +7,17 @@
  */
 import { parseFlags } from '../lib/args';
 import { exitCleanlyOnInterrupt } from '../lib/interrupt';
-import { BuildError, cacheRoot, ensureBuilt, type Built } from './build';
-import { ENGINES, type EngineId } from './engines';
+import { BuildError, cacheRoot, type Built, type ensureBuilt } from './build';
+import type { Engine, EngineId } from './engines';
 import { cleanUp, cleanUpNow } from './processes';
 import { progressTo, table, type Row } from './progress';
 import type { Failure, Suite, SuiteResult } from './suite';
-import { SUITES } from './suites';
 
-const USAGE = `usage: npm run conformance -- [--only <suite>[,<suite>…]] [--skip <engine>[,<engine>…]] [--build-only]
+const usage = (suites: readonly Suite[]) => `usage: npm run conformance -- [--only <suite>[,<suite>…]] [--skip <engine>[,<engine>…]] [--build-only]
 
 Builds the pinned engines (conformance/engines.ts) from the Go module proxy into
 ${'$'}AKS_DAY2_ENGINE_CACHE or ~/.cache/aks-day2/engines (once; later runs reuse them), then runs:
-${SUITES.map((s) => `  ${s.id.padEnd(15)} ${s.describe}`).join('\n')}
+${suites.map((s) => `  ${s.id.padEnd(15)} ${s.describe}`).join('\n')}
 
   --only <suites>    run only these suites (and build only what they need)
   --skip <engines>   do not build or run these engines; suites that need them are skipped,
@@ -31,29 +30,37 @@ export interface Io {
   err(text: string): void;
 }
 
+/** What a run uses: conformance/cli.ts passes the real ones; tests pass their own (no engine is built there). */
+export interface Deps {
+  readonly suites: readonly Suite[];
+  readonly engines: readonly Engine[];
+  readonly build: typeof ensureBuilt;
+}
+
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io, root: string): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io, root: string, deps: Deps): Promise<number> {
+  const { suites: allSuites, engines: allEngines } = deps;
   const parsed = parseFlags(argv, { only: { type: 'string' }, skip: { type: 'string' }, 'build-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if ('error' in parsed) {
-    io.err(`conformance: ${parsed.error}\n\n${USAGE}`);
+    io.err(`conformance: ${parsed.error}\n\n${usage(allSuites)}`);
     return 2;
   }
   if (parsed.values.help) {
-    io.out(USAGE);
+    io.out(usage(allSuites));
     return 0;
   }
   const only = list(parsed.values.only);
   const skip = list(parsed.values.skip);
   for (const id of only) {
-    if (!SUITES.some((s) => s.id === id)) {
-      io.err(`conformance: --only: no suite "${id}" (suites: ${SUITES.map((s) => s.id).join(', ')})\n`);
+    if (!allSuites.some((s) => s.id === id)) {
+      io.err(`conformance: --only: no suite "${id}" (suites: ${allSuites.map((s) => s.id).join(', ')})\n`);
       return 2;
     }
   }
   for (const id of skip) {
-    if (!ENGINES.some((e) => e.id === id)) {
-      io.err(`conformance: --skip: no engine "${id}" (engines: ${ENGINES.map((e) => e.id).join(', ')})\n`);
+    if (!allEngines.some((e) => e.id === id)) {
+      io.err(`conformance: --skip: no engine "${id}" (engines: ${allEngines.map((e) => e.id).join(', ')})\n`);
       return 2;
     }
   }
@@ -63,17 +70,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 'conformance: interrupted; stopped every process it started and removed its temporary folders';
   }, (line) => io.err(`${line}\n`));
   try {
-    return await run(env, io, root, only, skip as EngineId[], parsed.values['build-only'] === true);
+    return await run(env, io, root, only, skip as EngineId[], parsed.values['build-only'] === true, deps);
   } finally {
     await cleanUp();
     stopListening();
   }
 }
 
-async function run(env: NodeJS.ProcessEnv, io: Io, root: string, only: string[], skip: EngineId[], buildOnly: boolean): Promise<number> {
+async function run(env: NodeJS.ProcessEnv, io: Io, root: string, only: string[], skip: EngineId[], buildOnly: boolean, deps: Deps): Promise<number> {
   const progress = progressTo((line) => io.err(line));
-  const suites = SUITES.filter((s) => only.length === 0 || only.includes(s.id));
-  const needed = ENGINES.filter((e) => suites.some((s) => s.needs.includes(e.id)));
+  const suites = deps.suites.filter((s) => only.length === 0 || only.includes(s.id));
+  const needed = deps.engines.filter((e) => suites.some((s) => s.needs.includes(e.id)));
   progress.step(`engines: ${needed.map((e) => `${e.id} ${e.version}`).join(', ')}; cache ${cacheRoot(env)}`);
 
   const built = new Map<EngineId, Built>();
@@ -81,7 +88,7 @@ async function run(env: NodeJS.ProcessEnv, io: Io, root: string, only: string[],
   for (const e of needed) {
     if (skip.includes(e.id)) continue;
     try {
-      const b = await ensureBuilt(root, e, env, progress);
+      const b = await deps.build(root, e, env, progress);
       built.set(e.id, b);
       progress.note(b.seconds === undefined ? `${e.id}: cached` : `${e.id}: built in ${b.seconds} s${b.peakMiB ? `, peak ${b.peakMiB} MiB` : ''}`);
     } catch (err) {
@@ -119,7 +126,7 @@ async function run(env: NodeJS.ProcessEnv, io: Io, root: string, only: string[],
   for (const [id, message] of buildFailed) io.out(`FAIL build ${id}:\n${indent(message)}\n`);
   for (const [id, r] of results) if ('notes' in r && r.notes) for (const n of r.notes) io.out(`note ${id}: ${n}\n`);
 
-  io.out(`\n${table(rows(needed.map((e) => e.id), suites, built, buildFailed, skip, results))}`);
+  io.out(`\n${table(rows(needed, suites, built, buildFailed, skip, results))}`);
   const failed = failures.length > 0 || buildFailed.size > 0 || [...results.values()].some((r) => 'notRun' in r && r.failed);
   const skippedNote = skip.length > 0 ? ` (skipped on request: --skip ${skip.join(',')})` : '';
   io.out(failed ? `conformance: FAILED${skippedNote}\n` : `conformance: passed${skippedNote}\n`);
@@ -131,15 +138,15 @@ function indent(text: string): string {
 }
 
 function rows(
-  ids: readonly EngineId[],
+  engines: readonly Engine[],
   suites: readonly Suite[],
   built: ReadonlyMap<EngineId, Built>,
   buildFailed: ReadonlyMap<EngineId, string>,
   skip: readonly EngineId[],
   results: ReadonlyMap<string, SuiteResult | { readonly notRun: string; readonly failed: boolean }>,
 ): Row[] {
-  return ids.map((id) => {
-    const e = ENGINES.find((x) => x.id === id)!;
+  return engines.map((e) => {
+    const id = e.id;
     const b = built.get(id);
     const build = skip.includes(id)
       ? 'skipped (--skip)'

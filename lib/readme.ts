@@ -1,5 +1,6 @@
 import { BUILT_IN_ROLES, BUILT_IN_ROLES_SOURCE } from '../config/built-in-roles';
 import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
+import { ENGINES } from '../conformance/engines';
 import { CHECK_IDS } from '../verify/check';
 
 /**
@@ -17,6 +18,19 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
     const { repository, commit, date } = BUILT_IN_ROLES_SOURCE;
     return `Azure's full list of built-in roles, ${BUILT_IN_ROLES.length} roles as of ${date} (the cached data of \`${repository}\` at commit \`${commit.slice(0, 7)}\`, which reads Azure's roleDefinitions API)`;
   },
+  // The engines `npm run conformance` builds, from the one file that pins them.
+  'conformance-engines': () =>
+    [
+      '',
+      '| engine | version | built from | how |',
+      '| --- | --- | --- | --- |',
+      ...ENGINES.map((e) => {
+        const how = e.recipe.kind === 'install' ? '`go install`' : `\`go build\` in \`conformance/go/${e.recipe.dir}/\``;
+        const from = e.module.startsWith('aks-day2.local/') ? 'this repository' : `\`${e.module}@${e.moduleVersion}\``;
+        return `| ${e.id} | ${e.version} | ${from} | ${how}${e.note ? `; ${e.note}` : ''} |`;
+      }),
+      '',
+    ].join('\n'),
 };
 
 const MARKER = /(<!-- generated:([a-z0-9-]+) -->)[\s\S]*?(<!-- \/generated:\2 -->)/g;

@@ -4,9 +4,9 @@
 'use strict';
 const { loadTs, root } = require('./load-ts.cjs');
 
-const { main } = loadTs('conformance/main.ts');
+const { conformance } = loadTs('conformance/cli.ts');
 const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-main(process.argv.slice(2), process.env, io, root).then(
+conformance(process.argv.slice(2), process.env, io, root).then(
   (code) => {
     process.exitCode = code;
   },
