@@ -12,7 +12,9 @@ module.exports = {
     '^\\./(private/|tokens/private/)?stack-trace$': '<rootDir>/__tests__/support/no-stack-trace.cjs',
   },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
-  testTimeout: 20000,
+  // A guard against a hang, not a speed limit: a test on a loaded machine may be slow, never
+  // wrong for being slow. (Speed is `npm run bench`'s business.)
+  testTimeout: 120000,
   // jest's transform cache lives with the dependencies, not in the system temp folder.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   // Both cores: jest's default leaves one idle on a 2-core machine.

@@ -77,16 +77,42 @@ if (process.env.BENCH_BARREL !== '0') {
 }
 
 // The README's test command, as a user runs it (one run: it takes seconds, and its parts show
-// where the time goes). CI=true as on a CI runner, so no snapshot is written.
+// where the time goes). CI=true as on a CI runner, so no snapshot is written. jest writes its
+// results as JSON beside the normal output: each test file's own time, and which files failed.
 if (process.env.BENCH_TEST !== '0') {
   const timed = (cmd, args) => {
     const start = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-    return ms;
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, r };
+  };
+  /** One line, no stack trace: what failed and where to look. */
+  const failed = (what, r, detail) => {
+    console.error(`bench: ${what} failed (exit ${r.status})${detail ? `: ${detail}` : ''}; run it alone to see why`);
+    process.exit(1);
   };
   const typecheck = timed('npm', ['run', '-s', 'typecheck']);
-  const test = timed('npm', ['test', '--silent']);
-  console.log(`npm test: ${fmt(test)} wall (of which the type check alone: ${fmt(typecheck)})`);
+  if (typecheck.r.status !== 0) {
+    failed('the type check (npm run typecheck)', typecheck.r, (typecheck.r.stdout + typecheck.r.stderr).split('\n').find((l) => l.trim()));
+  }
+  const results = join(probeDir, 'jest.json');
+  const test = timed('npm', ['test', '--silent', '--', '--json', `--outputFile=${results}`]);
+  let report;
+  try {
+    report = JSON.parse(readFileSync(results, 'utf8'));
+  } catch {
+    report = undefined;
+  }
+  const file = (t) => t.name.slice(root.length + 1);
+  if (test.r.status !== 0) {
+    const red = report ? report.testResults.filter((t) => t.status !== 'passed').map(file) : [];
+    failed('npm test', test.r, red.length > 0 ? `failing test files: ${red.join(', ')}` : undefined);
+  }
+  console.log(`npm test: ${fmt(test.ms)} wall (of which the type check alone: ${fmt(typecheck.ms)})`);
+  if (report) {
+    // Each file's own wall time (jest runs them on both cores at once, so they add up to more).
+    const files = report.testResults
+      .map((t) => ({ name: file(t), ms: t.endTime - t.startTime, tests: t.assertionResults.length }))
+      .sort((a, b) => b.ms - a.ms);
+    for (const f of files) console.log(`  ${fmt(f.ms).padStart(8)}  ${f.name} (${f.tests} tests)`);
+  }
 }

@@ -183,10 +183,14 @@ export function errorFromTransport(err: unknown, server: string, timeoutMs: numb
 
 /**
  * Errors after which every further call would fail the same way (nothing answers, the
- * credentials are refused, the client cannot build a request): the run stops there.
+ * credentials are refused, the client cannot build a request): the run stops there. A timeout
+ * too: an API server that accepts connections but never answers made every later check wait
+ * its full request timeout (136 s for a run that a refused connection ends in 1 s).
  */
 export function isFatal(err: unknown): boolean {
-  return !(err instanceof KubeApiError) || err.kind === 'unreachable' || err.kind === 'unauthorized' || err.kind === 'client';
+  return (
+    !(err instanceof KubeApiError) || err.kind === 'unreachable' || err.kind === 'unauthorized' || err.kind === 'client' || err.kind === 'timeout'
+  );
 }
 
 /** One line a person can act on, for any KubeApiError. */

@@ -87,7 +87,7 @@ describe('errorFromTransport', () => {
     expect(isFatal(new KubeApiError('unauthorized', 'x'))).toBe(true);
     expect(isFatal(new KubeApiError('client', 'x'))).toBe(true);
     expect(isFatal(new Error('bug'))).toBe(true);
-    expect(isFatal(new KubeApiError('timeout', 'x'))).toBe(false);
+    expect(isFatal(new KubeApiError('timeout', 'x'))).toBe(true);
     expect(isFatal(new KubeApiError('forbidden', 'x'))).toBe(false);
   });
 });

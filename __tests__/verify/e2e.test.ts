@@ -5,8 +5,10 @@
  * not a recording of a live cluster). The kubeconfig carries a recognizable fake token that
  * must never appear in stdout, stderr or the JUnit file.
  *
- * Six child processes, started together in beforeAll (about 1 s of CPU each); timeouts are
- * one second at most. Everything the in-memory tests cover in detail is only sampled here.
+ * Seven child processes, started together in beforeAll (about 1 s of CPU each). No answer has
+ * to beat a timeout: the one short request timeout is met by a server that never answers, the
+ * Job wait by a Job that never finishes. Everything the in-memory tests cover in detail is only
+ * sampled here.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -49,6 +51,7 @@ async function scenario(
 
 let healthy: Scenario;
 let faults: Scenario;
+let hanging: Scenario;
 let refused: Scenario;
 let unauthorized: Scenario;
 let vap: Scenario;
@@ -74,7 +77,7 @@ const EXAMPLE_POLICY: PolicyUnderTest = policyUnderTest(join(exampleDist, exampl
 beforeAll(async () => {
   // YAML errors quote the lines around the problem: here, the token.
   writeFileSync(brokenPath, `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${FAKE_TOKEN}\n   oops: [\n`);
-  [healthy, faults, refused, unauthorized, vap, brokenKubeconfig] = await Promise.all([
+  [healthy, faults, hanging, refused, unauthorized, vap, brokenKubeconfig] = await Promise.all([
     scenario('healthy', { token: FAKE_TOKEN, installed: 'gatekeeper', job: 'completes' }, ['--timeout', '5'], {
       policy: EXAMPLE_POLICY,
       dist: exampleDist,
@@ -86,16 +89,18 @@ beforeAll(async () => {
         token: FAKE_TOKEN,
         installed: 'gatekeeper',
         notReadyNodes: ['aks-user-12345678-vmss000001'],
-        slow: /endpointslices/,
-        slowMs: 10_000,
+        apiServerIps: [],
         rbacForbidden: /constrainttemplates/,
         echoCredentialInForbidden: true,
         admission: 'webhook-timeout',
         job: 'never',
       },
-      // A 1 s request timeout leaves room for a loaded machine; the slow answer takes 10 s.
-      ['--request-timeout', '1', '--timeout', '1'],
+      // The Job never finishes: --timeout is met however slowly the machine runs.
+      ['--timeout', '2'],
     ),
+    // Accepts connections, never answers: the first request meets the (short) request timeout,
+    // and no other request has to beat it, since none is made.
+    scenario('hanging', { token: FAKE_TOKEN, slow: /./, slowMs: Infinity }, ['--request-timeout', '1']),
     scenario('refused', { token: FAKE_TOKEN }, ['--request-timeout', '2'], { closeFirst: true }),
     scenario('unauthorized', { token: 'the-token-the-server-wants' }, []),
     scenario('vap', { token: FAKE_TOKEN, installed: 'vap' }, ['--timeout', '5'], {
@@ -106,7 +111,7 @@ beforeAll(async () => {
     }),
     runVerifyProcess(['--cluster', 'contosofin', '--dist', FIXTURE_DIST, '--junit', join(out, 'broken.xml')], { KUBECONFIG: brokenPath }),
   ]);
-}, 30_000);
+}, 120_000);
 
 const lines = (s: Scenario) => s.run.stdout.split('\n').filter(Boolean);
 const line = (s: Scenario, prefix: string) => lines(s).find((l) => l.startsWith(prefix)) ?? `(no line starting "${prefix}")`;
@@ -179,7 +184,7 @@ describe('against a cluster with every fault at once', () => {
     expect(line(faults, 'FAIL nodes')).toMatch(
       /got: 2\/3 Ready; not Ready: aks-user-12345678-vmss000001 \(Ready=Unknown: NodeStatusUnknown: Kubelet stopped posting node status\.\)/,
     );
-    expect(line(faults, 'FAIL api-endpoints')).toMatch(new RegExp(`got: no answer from the API server at ${faults.server.url} within 1 s`));
+    expect(line(faults, 'FAIL api-endpoints')).toMatch(/got: no EndpointSlice labelled kubernetes\.io\/service-name=kubernetes in namespace default/);
     expect(line(faults, 'FAIL policy-installed')).toMatch(
       /got: 403 Forbidden: constrainttemplates\.templates\.gatekeeper\.sh "k8sallowedrepos" is forbidden: User "token:\[redacted\]" cannot get resource "constrainttemplates"/,
     );
@@ -189,7 +194,7 @@ describe('against a cluster with every fault at once', () => {
   });
 
   test('progress lines on stderr while the Job runs; the Job is deleted anyway', () => {
-    expect(faults.run.stderr).toMatch(/^\.\.\. smoke-job: waiting for Job default\/aks-day2-smoke \(active 1\), 0\.\d+ s of 1 s$/m);
+    expect(faults.run.stderr).toMatch(/^\.\.\. smoke-job: waiting for Job default\/aks-day2-smoke \(active 1\), \d+\.\d+ s of 2 s$/m);
     expect(faults.fake.jobs.size).toBe(0);
   });
 
@@ -206,6 +211,16 @@ describe('against a cluster with every fault at once', () => {
 });
 
 describe('when the API cannot be used', () => {
+  test('an API server that accepts connections and never answers: the first check times out, the rest are not run', () => {
+    expect(hanging.run.code).toBe(1);
+    const timedOut = `no answer from the API server at ${hanging.server.url} within 1 s`;
+    expect(line(hanging, 'FAIL nodes')).toContain(`got: ${timedOut}`);
+    const skipped = lines(hanging).filter((l) => l.startsWith('SKIP '));
+    expect(skipped).toHaveLength(4);
+    for (const l of skipped) expect(l).toContain(`got: not run: ${timedOut}`);
+    expect(hanging.fake.requests.map((r) => r.path)).toEqual(['/api/v1/nodes']);
+  });
+
   test('connection refused: clear message, the other checks not run, exit 1', () => {
     expect(refused.run.code).toBe(1);
     expect(line(refused, 'FAIL nodes')).toContain(`got: cannot reach the API server at ${refused.server.url}: connection refused (ECONNREFUSED)`);

@@ -42,6 +42,8 @@ export async function startFakeApiServer(cluster: FakeCluster): Promise<FakeApiS
           res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
         }
       };
+      // Never: the request stays open until the client gives up or the server is closed.
+      if (reply.delayMs === Infinity) return;
       if (reply.delayMs) {
         const t = setTimeout(() => {
           timers.delete(t);

@@ -31,7 +31,10 @@ export interface Reply {
   readonly status: number;
   readonly json?: unknown;
   readonly text?: string;
-  /** Answer only after this long (the HTTP server waits; the in-memory API compares it to its timeout). */
+  /**
+   * Answer only after this long (the HTTP server waits; the in-memory API compares it to its
+   * timeout). Infinity: never answer, as an API server that accepts connections and hangs.
+   */
   readonly delayMs?: number;
 }
 
@@ -76,7 +79,7 @@ export interface Behaviour {
   readonly prometheusAgent?: shapes.AmaMetricsPartState | Partial<Record<shapes.AmaMetricsPart, shapes.AmaMetricsPartState>>;
   /** AKS Automatic's DaemonSet sizing: node Pods also from `ama-metrics-node-s` (same Pod label). */
   readonly prometheusNodeSizes?: boolean;
-  /** Requests whose path matches answer after `slowMs`. */
+  /** Requests whose path matches answer after `slowMs` (Infinity: never; the connection stays open). */
   readonly slow?: RegExp;
   readonly slowMs?: number;
   /** GETs whose path matches are refused by RBAC. */
