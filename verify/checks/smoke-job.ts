@@ -143,7 +143,11 @@ async function readLog(ctx: CheckContext, ns: string, jobName: string, job: Kube
     if (!pod) return { lines: [], note: `no Pod was created (kubectl -n ${ns} describe job ${jobName})` };
     const container = ((ctx.smoke!.job.spec as { template?: { spec?: { containers?: Array<{ name?: string }> } } } | undefined)?.template?.spec
       ?.containers ?? [])[0]?.name;
-    const text = await ctx.api.readPodLog(ns, pod.metadata!.name!, container, LOG_TAIL_LINES);
+    const podName = pod.metadata!.name!;
+    const text = await ctx.api.readPodLog(ns, podName, container, LOG_TAIL_LINES);
+    if (text === '' && !(pod.spec as { nodeName?: string } | undefined)?.nodeName) {
+      return { lines: [], note: `no log: Pod ${podName} has no node yet (unschedulable? kubectl -n ${ns} describe pod ${podName})` };
+    }
     return { lines: text.replace(/\n$/, '').split('\n').slice(-LOG_TAIL_LINES) };
   } catch (e) {
     if (e instanceof KubeApiError && !isFatal(e)) {

@@ -36,7 +36,9 @@ export async function startFakeApiServer(cluster: FakeCluster): Promise<FakeApiS
       });
       const send = () => {
         if (res.destroyed) return;
-        if (reply.text !== undefined) {
+        if (reply.status === 204) {
+          res.writeHead(204).end();
+        } else if (reply.text !== undefined) {
           res.writeHead(reply.status, { 'content-type': 'text/plain' }).end(reply.text);
         } else {
           res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));

@@ -65,7 +65,8 @@ export interface Behaviour {
    * names no image).
    */
   readonly admission?: 'enforcing' | 'admit-all' | 'webhook-timeout' | 'pod-security' | 'no-repos';
-  readonly job?: 'completes' | 'fails' | 'never';
+  /** unscheduled: never finishes, and its Pod never gets a node (its log answers 204, as the API server's does). */
+  readonly job?: 'completes' | 'fails' | 'never' | 'unscheduled';
   /** A Job of that name exists already (left from an earlier run). */
   readonly leftoverJob?: boolean;
   /** The first create of the Job answers 409, as while the old one is still being deleted. */
@@ -286,9 +287,13 @@ export class FakeCluster {
         return json(200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1001' }, items: [] });
       }
       const name = job[0].split('/')[1];
+      if (this.behaviour.job === 'unscheduled') return json(200, shapes.jobPodList(name, ns, 'Pending', { scheduled: false }));
       return json(200, shapes.jobPodList(name, ns, this.jobPhase(job[1].reads) === 'complete' ? 'Succeeded' : this.jobPhase(job[1].reads) === 'failed' ? 'Failed' : 'Running'));
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/))) {
+      // A Pod without a node has no log to stream: kube-apiserver answers 204, no body, no
+      // Content-Type (pkg/registry/core/pod/strategy.go LogLocation; seen by npm run conformance).
+      if (this.behaviour.job === 'unscheduled') return { status: 204 };
       const job = [...this.jobs.values()][0];
       const phase = job ? this.jobPhase(job.reads) : 'active';
       return { status: 200, text: phase === 'complete' ? shapes.smokeLog.passed : phase === 'failed' ? shapes.smokeLog.failed : shapes.smokeLog.running };
@@ -400,7 +405,7 @@ export class FakeCluster {
   /** A Job is active on its first read and finishes on the second (unless it never does). */
   private jobPhase(reads: number): 'active' | 'complete' | 'failed' {
     const outcome = this.behaviour.job ?? 'completes';
-    if (outcome === 'never' || reads < 2) return 'active';
+    if (outcome === 'never' || outcome === 'unscheduled' || reads < 2) return 'active';
     return outcome === 'completes' ? 'complete' : 'failed';
   }
 }

@@ -51,7 +51,7 @@ export class FakeKubeApi implements KubeApi {
   };
   listPods = (ns: string, labelSelector: string) => this.call('GET', `/api/v1/namespaces/${ns}/pods`, { labelSelector }) as Promise<KubeList>;
   readPodLog = async (ns: string, pod: string, container: string | undefined, tailLines: number) =>
-    String(await this.call('GET', `/api/v1/namespaces/${ns}/pods/${pod}/log`, { container, tailLines: String(tailLines) }));
+    String((await this.call('GET', `/api/v1/namespaces/${ns}/pods/${pod}/log`, { container, tailLines: String(tailLines) })) ?? '');
 }
 
 export function fakeConnection(api: KubeApi, overrides: Partial<Connection> = {}): Connection {
