@@ -10,7 +10,8 @@ import { SmokeTestChart } from './smoke/smoke-test-chart';
  *
  *   kustomization.yaml          everything that is applied continuously (the policy folders)
  *   gatekeeper-templates/       the ConstraintTemplate (Flux Kustomization #1; Argo CD wave 0)
- *   policy/                     the constraint, or the VAP and its binding (Flux #2 dependsOn #1; Argo CD wave 1)
+ *   policy/                     the constraint, or the VAP and its binding, or (azure-policy) the image-volume
+ *                               companion VAP and binding (Flux #2 dependsOn #1; Argo CD wave 1)
  *   smoke-test/                 the exec Pod and the smoke Job: applied on demand (or by `verify`), not by GitOps
  *
  * Each folder has its own kustomization.yaml so Flux can point a Kustomization at it.
@@ -69,10 +70,16 @@ export function renderCluster(cluster: ClusterConfig, options: RenderOptions = {
       { file: 'allowed-repos-vap.yaml', chart: new AllowedReposVapChart(app, 'vap', { policy }) },
     ]);
     folders.push(DIST_FOLDERS.policy);
+  } else if (policy?.engine === 'azure-policy') {
+    // The policy is an Azure Policy assignment in the cluster's stack
+    // (stacks/allowed-images-policy-assignment.ts), whose add-on judges containers; image volumes,
+    // which its built-in definition does not judge, get a companion ValidatingAdmissionPolicy with
+    // the same list and enforcement mode.
+    addFolder(DIST_FOLDERS.policy, [
+      { file: 'allowed-repos-image-volumes-vap.yaml', chart: new AllowedReposVapChart(app, 'vap', { policy, imageVolumesOnly: true }) },
+    ]);
+    folders.push(DIST_FOLDERS.policy);
   }
-  // engine azure-policy: the policy is an Azure Policy assignment in the cluster's stack
-  // (stacks/allowed-images-policy-assignment.ts); the add-on puts its own Gatekeeper objects on
-  // the cluster, so GitOps applies no policy object at all.
   if (cluster.smokeTest) {
     addFolder(DIST_FOLDERS.smokeTest, [
       { file: 'smoke-test.yaml', chart: new SmokeTestChart(app, 'smoke', { smokeTest: cluster.smokeTest }) },

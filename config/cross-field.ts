@@ -106,7 +106,28 @@ export function crossFieldProblems(raw: unknown): CrossFieldProblem[] {
       });
     }
   });
+  problems.push(...terraformTemplates(raw, []));
   return problems;
+}
+
+/**
+ * Config text reaches Terraform strings (names, ids, URLs, descriptions), where `${` and `%{`
+ * start a template: `…/virtualNetworks/my%{vnet` would break the plan with "Invalid template
+ * control keyword", or worse, be evaluated. No Azure name or id the config takes needs them, so
+ * they are refused wherever they occur. The allow-list is exempt: its entries reach Terraform
+ * only inside the Azure Policy regex, where every `{` is escaped (config/azure-policy-regex.ts).
+ */
+function terraformTemplates(value: unknown, path: (string | number)[]): CrossFieldProblem[] {
+  if (typeof value === 'string') {
+    const found = ['${', '%{'].find((t) => value.includes(t));
+    return found ? [{ path, message: `contains "${found}", which Terraform reads as the start of a template expression: remove it (no Azure name needs it)` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => terraformTemplates(v, [...path, i]));
+  const record = asRecord(value);
+  if (!record) return [];
+  return Object.entries(record).flatMap(([k, v]) =>
+    path.length === 3 && path[0] === 'clusters' && path[2] === 'policy' && k === 'allowedRepos' ? [] : terraformTemplates(v, [...path, k]),
+  );
 }
 
 /**

@@ -438,7 +438,19 @@ export const AppGatewaySchema = z.strictObject({
 const repoEntry = z
   .string()
   .min(1, 'must not be empty: an empty entry would match every image')
-  .regex(/^\S*$/, 'must not contain whitespace');
+  .regex(/^\S*$/, 'must not contain whitespace')
+  .superRefine((value, ctx) => {
+    // A registry needs its "/": without one, the runtime reads the entry as a Docker Hub image
+    // (config/image-rule.ts), which admits none of the registry's images.
+    const name = value.split(/[:@]/)[0]!;
+    if (value.includes('/') || !(name.includes('.') || name === 'localhost')) return;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `"${value}" looks like a registry but has no "/": without one it is the Docker Hub image docker.io/library/${value}, ` +
+        `which admits none of the registry's images; did you mean "${value}/"?`,
+    });
+  });
 
 export const PolicySchema = z.strictObject({
   engine: z
@@ -520,19 +532,27 @@ export const ConfigSchema = z.strictObject({
   clusters: z
     .array(ClusterSchema)
     .min(1, 'must list at least one cluster')
-    .superRefine((clusters, ctx) => {
-      const seen = new Map<string, number>();
-      clusters.forEach((c, i) => {
-        const first = seen.get(c.name);
-        if (first !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'name'],
-            message: `duplicate cluster name "${c.name}" (also clusters[${first}]): names key stacks, state and dist/ folders`,
-          });
-        } else seen.set(c.name, i);
-      });
-    }),
+    .superRefine(
+      (clusters, ctx) => {
+        if (!Array.isArray(clusters)) return; // not a list at all: the type error says so
+        const seen = new Map<string, number>();
+        (clusters as unknown[]).forEach((c, i) => {
+          // Runs even when a cluster failed its own rules (below), so it may be anything.
+          const name = (c as { name?: unknown } | null)?.name;
+          if (typeof name !== 'string') return;
+          const first = seen.get(name);
+          if (first !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'name'],
+              message: `duplicate cluster name "${name}" (also clusters[${first}]): names key stacks, state and dist/ folders`,
+            });
+          } else seen.set(name, i);
+        });
+      },
+      // Also when a cluster has another problem: every problem of the file in one pass.
+      { when: () => true },
+    ),
 });
 
 export type ConfigInput = z.infer<typeof ConfigSchema>;

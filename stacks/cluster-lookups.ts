@@ -76,7 +76,9 @@ export class ClusterLookups extends Construct {
                 {
                   // `az aks update --attach-acr` grants AcrPull to the kubelet identity; a
                   // cluster still on a service principal has none, and the grant must go to it.
-                  condition: '${length(self.kubelet_identity) > 0}',
+                  // An identity whose object_id is "" (the v4.55.0 data source flattens a missing
+                  // one to that) would be a grant to no one: the id itself must be there.
+                  condition: '${try(self.kubelet_identity[0].object_id, "") != ""}',
                   errorMessage: `Cluster ${cluster.aksName} has no kubelet managed identity (service-principal cluster?): grant AcrPull to its service principal instead, or remove ${at}.acr (cluster "${cluster.name}").`,
                 },
               ]

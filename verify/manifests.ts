@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { imageVolumesPolicyName } from '../charts/policy/policy-names';
 import { allowedImagesParameters } from '../config/azure-policy-definition';
 import type { ClusterConfig, PolicyEngine } from '../config/model';
 import type { KubeObject } from './kube-api';
@@ -49,6 +50,8 @@ export interface AzurePolicyManifests {
   readonly namespaces: readonly string[];
   /** The assignment's `excludedNamespaces`: the constraint's `spec.match.excludedNamespaces` once synced. */
   readonly excludedNamespaces: readonly string[];
+  /** The companion ValidatingAdmissionPolicy that judges image volumes, which the add-on does not. */
+  readonly imageVolumes: VapPolicyManifests;
 }
 
 export type PolicyManifests = GatekeeperPolicyManifests | VapPolicyManifests | AzurePolicyManifests;
@@ -117,7 +120,7 @@ const group = (o: KubeObject) => (o.apiVersion ?? '').split('/').slice(0, -1).jo
 const version = (o: KubeObject) => (o.apiVersion ?? '').split('/').pop() ?? '';
 const name = (o: KubeObject) => o.metadata?.name ?? '';
 
-/** Kinds only the gatekeeper and vap engines put into dist/<cluster>/. */
+/** Kinds of the policy objects in dist/<cluster>/ (azure-policy: only the image-volume companion VAP). */
 const POLICY_OBJECT_KINDS = ['ConstraintTemplate', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
 
 /**
@@ -130,7 +133,13 @@ export function findPolicy(files: readonly ManifestFile[], engine: PolicyEngine,
   if (engine === 'azure-policy') {
     const policy = cluster?.policy;
     if (!cluster || !policy?.azurePolicy) throw new Error('findPolicy: engine azure-policy needs the cluster with its policy');
-    const stale = all(files).filter((x) => POLICY_OBJECT_KINDS.includes(x.object.kind ?? '') || group(x.object) === 'constraints.gatekeeper.sh');
+    // The companion VAP for image volumes belongs here; any other policy object is another engine's.
+    const companion = imageVolumesPolicyName(policy);
+    const stale = all(files).filter(
+      (x) =>
+        (POLICY_OBJECT_KINDS.includes(x.object.kind ?? '') && !(x.object.kind?.startsWith('ValidatingAdmissionPolicy') && name(x.object) === companion)) ||
+        group(x.object) === 'constraints.gatekeeper.sh',
+    );
     if (stale.length > 0) {
       throw new ManifestError(
         `${dir}/ holds ${stale.map((x) => `${x.object.kind} ${name(x.object)} (${x.file})`).join(', ')}, but policy.engine is azure-policy: run \`npm run synth\` and commit dist/, so GitOps removes them`,
@@ -138,6 +147,12 @@ export function findPolicy(files: readonly ManifestFile[], engine: PolicyEngine,
     }
     const assignment = policy.azurePolicy.name;
     const parameters = allowedImagesParameters(policy);
+    const vapObjects = objects.filter((o) => o.kind?.startsWith('ValidatingAdmissionPolicy') && name(o) === companion);
+    if (!vapObjects.some((o) => o.kind === 'ValidatingAdmissionPolicy') || !vapObjects.some((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) {
+      throw new ManifestError(
+        `${dir}/ has no ValidatingAdmissionPolicy and binding ${companion}, which judge image volumes beside the add-on (policy.engine is azure-policy): run \`npm run synth\``,
+      );
+    }
     return {
       engine,
       assignmentName: assignment,
@@ -145,6 +160,7 @@ export function findPolicy(files: readonly ManifestFile[], engine: PolicyEngine,
       imageRegex: parameters.allowedContainerImagesRegex.value,
       namespaces: parameters.namespaces.value,
       excludedNamespaces: parameters.excludedNamespaces.value,
+      imageVolumes: { engine: 'vap', policyName: companion, bindingName: companion },
     };
   }
   if (engine === 'vap') {

@@ -22,17 +22,16 @@ export function deniedImage(allowedRepos: readonly string[]): string {
 /**
  * An image the first allowed entry admits (config/image-rule.ts): `kevingbb/` →
  * `kevingbb/aks-day2-probe:latest`; an entry with a tag or digest (a pin, `localhost:5000`
- * included) → the entry itself, the only image it admits; a registry host (`myacr.azurecr.io`)
- * → `myacr.azurecr.io/aks-day2-probe:latest`; a repository (`kevingbb/khbobble`) →
- * `kevingbb/khbobble:latest`.
+ * included) → the entry itself, the only image it admits; a repository (`kevingbb/khbobble`,
+ * `kevingbb`) → `kevingbb/khbobble:latest`.
  */
 export function allowedImage(allowedRepos: readonly string[]): string | undefined {
   const entry = allowedRepos.find((e) => e !== '');
   if (entry === undefined) return undefined;
   if (entry.endsWith('/')) return `${entry}${ALLOWED_PROBE_REPO}:latest`;
   if (isPinned(entry)) return entry;
-  // A single segment with a dot is a registry host: `myacr.azurecr.io`; so is `localhost`.
-  if (!entry.includes('/') && /^([^.]+\.[^.].*|localhost)$/.test(entry)) return `${entry}/${ALLOWED_PROBE_REPO}:latest`;
+  // A tag continues any repository (`myacr.azurecr.io` without "/" is the Docker Hub image of
+  // that name, which the config refuses as an entry; as a repository it admits its tags).
   return `${entry}:latest`;
 }
 

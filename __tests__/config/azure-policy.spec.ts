@@ -164,7 +164,7 @@ describe('assignment parameters (allowedImagesParameters)', () => {
     expect(params()).toEqual({
       allowedContainerImagesRegex: {
         value:
-          '(?s)^(?:kevingbb(?:/.*|[:@][^/]*)?|cr\\.l5d\\.io/linkerd/.*|gcr\\.io/linkerd-io/.*|docker\\.io/library/busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|contosoazpacr\\.azurecr\\.io/.*)$',
+          '(?s)^(?:(?:docker\\.io/|index\\.docker\\.io/)?library/kevingbb(?:/.*|[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?kevingbb(?:[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?kevingbb/.*|cr\\.l5d\\.io/linkerd/.*|gcr\\.io/linkerd-io/.*|(?:docker\\.io/|index\\.docker\\.io/)?(?:library/)?busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|contosoazpacr\\.azurecr\\.io/.*)$',
       },
       effect: { value: 'Deny' },
       excludedNamespaces: { value: ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'] },
@@ -199,7 +199,7 @@ describe('assignment parameters (allowedImagesParameters)', () => {
   test('as JSON: compact, keys sorted (the form azurerm reads back), and parses to the same', () => {
     const p = params();
     const text = parametersJson(p);
-    expect(text.startsWith('{"allowedContainerImagesRegex":{"value":"(?s)^(?:kevingbb')).toBe(true);
+    expect(text.startsWith('{"allowedContainerImagesRegex":{"value":"(?s)^(?:(?:docker\\\\.io/|index\\\\.docker\\\\.io/)?library/kevingbb')).toBe(true);
     expect(Object.keys(JSON.parse(text))).toEqual(['allowedContainerImagesRegex', 'effect', 'excludedNamespaces', 'namespaces', 'source', 'warn']);
     expect(JSON.parse(text)).toEqual(p);
     expect(text).not.toContain('\n');

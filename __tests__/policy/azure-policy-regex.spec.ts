@@ -93,11 +93,15 @@ describe('entry × image grid: each entry alone, as Rego would search it', () =>
 
 describe('the expression', () => {
   test('for the runbook-style list, written out by hand', () => {
+    // Docker Hub entries in each spelling: with docker.io/, with index.docker.io/, or without a registry.
+    const hub = '(?:docker\\.io/|index\\.docker\\.io/)?';
     expect(allowedImagesRegex(['kevingbb/', 'cr.l5d.io/linkerd/', 'contosofinacr.azurecr.io/'])).toBe(
-      '(?s)^(?:kevingbb/.*|cr\\.l5d\\.io/linkerd/.*|contosofinacr\\.azurecr\\.io/.*)$',
+      `(?s)^(?:${hub}kevingbb/.*|cr\\.l5d\\.io/linkerd/.*|contosofinacr\\.azurecr\\.io/.*)$`,
     );
+    // `kevingbb`: the official image library/kevingbb (also written `kevingbb`, with tags and
+    // digests only) and the namespace kevingbb/; the busybox pin with or without library/.
     expect(allowedImagesRegex(['kevingbb', 'docker.io/library/busybox:1.36'])).toBe(
-      '(?s)^(?:kevingbb(?:/.*|[:@][^/]*)?|docker\\.io/library/busybox:1\\.36)$',
+      `(?s)^(?:${hub}library/kevingbb(?:/.*|[:@][^/]*)?|${hub}kevingbb(?:[:@][^/]*)?|${hub}kevingbb/.*|${hub}(?:library/)?busybox:1\\.36)$`,
     );
   });
 
@@ -134,8 +138,8 @@ describe('the expression', () => {
   });
 
   test('an empty entry adds no alternative; a list without a usable entry matches nothing', () => {
-    expect(entryRegex('')).toBeUndefined();
-    expect(allowedImagesRegex(['', 'a/'])).toBe('(?s)^(?:a/.*)$');
+    expect(entryRegex('')).toEqual([]);
+    expect(allowedImagesRegex(['', 'reg.io/'])).toBe('(?s)^(?:reg\\.io/.*)$');
     expect(allowedImagesRegex([])).toBe(`(?s)^(?:${MATCH_NOTHING})$`);
     for (const image of ['', 'centos', 'a', '\n']) {
       expect(regoReMatch(allowedImagesRegex(['']), image)).toBe(false);

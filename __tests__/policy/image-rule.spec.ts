@@ -4,7 +4,7 @@
  * the table (whose CEL results allowed-repos-cases.spec.ts checks), so the TypeScript copy
  * cannot drift from the policy.
  */
-import { IMAGE_FACT_GROUPS, POLICY_CASE_GROUPS, type ContainerSpec, type PodSpecInput } from '../../charts/policy/allowed-repos-cases';
+import { IMAGE_FACT_GROUPS, POLICY_CASE_GROUPS, type PodSpecInput } from '../../charts/policy/allowed-repos-cases';
 import { imageAllowed, imageAllowedBy, isPinned } from '../../config/image-rule';
 
 describe('image facts', () => {
@@ -15,7 +15,13 @@ describe('image facts', () => {
 });
 
 describe('admission cases: the TypeScript rule predicts every denial', () => {
-  const all = (s: PodSpecInput | undefined): readonly ContainerSpec[] => [...(s?.containers ?? []), ...(s?.initContainers ?? []), ...(s?.ephemeralContainers ?? [])];
+  /** Every slot that pulls an image: the three container lists and the image volumes, by list and name. */
+  type Slot = readonly [list: string, name: string, image: string | undefined];
+  const slots = (s: PodSpecInput | undefined): Slot[] => [
+    ...(['containers', 'initContainers', 'ephemeralContainers'] as const).flatMap((list) => (s?.[list] ?? []).map(([name, image]): Slot => [list, name, image])),
+    ...(s?.imageVolumes ?? []).map(([name, reference]): Slot => ['volumes', name, reference]),
+  ];
+  const key = ([list, name, image]: Slot) => JSON.stringify([list, name, image ?? '']);
   const rows = POLICY_CASE_GROUPS.flatMap((group) =>
     group.cases
       .filter((c) => group.namespaces.includes(c.object.namespace))
@@ -30,10 +36,10 @@ describe('admission cases: the TypeScript rule predicts every denial', () => {
   });
 
   test.each(rows)('%s', (_name, repos, c) => {
-    // Only what the request introduces is judged: images not already in the old object.
-    const old = new Set(all(c.request?.oldSpec).map(([, image]) => image ?? ''));
-    const introduced = all(c.object.spec).filter(([, image]) => !old.has(image ?? ''));
-    const refused = introduced.filter(([, image]) => image === undefined || !imageAllowed(image, repos));
+    // Only what the request introduces is judged: a slot that held exactly this image before is exempt.
+    const old = new Set(slots(c.request?.oldSpec).map(key));
+    const introduced = slots(c.object.spec).filter((slot) => !old.has(key(slot)));
+    const refused = introduced.filter(([, , image]) => image === undefined || !imageAllowed(image, repos));
     expect(refused.length > 0).toBe(c.denied);
   });
 });

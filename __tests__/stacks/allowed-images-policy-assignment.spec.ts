@@ -38,7 +38,8 @@ describe('the assignment', () => {
   test('parameters: the definition parameters, from the same policy config as the other engines', () => {
     expect(JSON.parse(assignmentOf(azurePolicyDoc()).parameters)).toEqual({
       allowedContainerImagesRegex: {
-        value: `(?s)^(?:kevingbb(?:/.*|[:@][^/]*)?|cr\\.l5d\\.io/linkerd/.*|gcr\\.io/linkerd-io/.*|docker\\.io/library/busybox@sha256:${D}|contosoazpacr\\.azurecr\\.io/.*)$`,
+        // Docker Hub entries in each spelling (docker.io/, index.docker.io/ or none; library/ or not).
+        value: `(?s)^(?:(?:docker\\.io/|index\\.docker\\.io/)?library/kevingbb(?:/.*|[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?kevingbb(?:[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?kevingbb/.*|cr\\.l5d\\.io/linkerd/.*|gcr\\.io/linkerd-io/.*|(?:docker\\.io/|index\\.docker\\.io/)?(?:library/)?busybox@sha256:${D}|contosoazpacr\\.azurecr\\.io/.*)$`,
       },
       effect: { value: 'Deny' },
       excludedNamespaces: { value: ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'] },
@@ -67,7 +68,9 @@ describe('the assignment', () => {
   test('entries that look like Terraform templates stay literal (every "{" is escaped in the regex)', () => {
     const text: string = assignmentOf(withCluster(azurePolicyDoc(), (c) => void (c.policy.allowedRepos = ['a${b}/', 'c%{d}']))).parameters;
     expect(text).not.toMatch(/[$%]\{/);
-    expect(JSON.parse(text).allowedContainerImagesRegex.value).toBe('(?s)^(?:a\\$\\{b\\}/.*|c%\\{d\\}(?:/.*|[:@][^/]*)?|contosoazpacr\\.azurecr\\.io/.*)$');
+    expect(JSON.parse(text).allowedContainerImagesRegex.value).toBe(
+      '(?s)^(?:(?:docker\\.io/|index\\.docker\\.io/)?a\\$\\{b\\}/.*|(?:docker\\.io/|index\\.docker\\.io/)?library/c%\\{d\\}(?:/.*|[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?c%\\{d\\}(?:[:@][^/]*)?|(?:docker\\.io/|index\\.docker\\.io/)?c%\\{d\\}/.*|contosoazpacr\\.azurecr\\.io/.*)$',
+    );
   });
 
   test('every attribute set exists in the provider schema (as generated for @cdktf/provider-azurerm 14.23.1)', () => {

@@ -89,7 +89,7 @@ describe('ClusterStack on the example config', () => {
     expect(conditions.map((c: { condition: string }) => c.condition)).toEqual([
       '${lower(replace(self.location, " ", "")) == "eastus"}',
       '${self.private_cluster_enabled != true}',
-      '${length(self.kubelet_identity) > 0}',
+      '${try(self.kubelet_identity[0].object_id, "") != ""}',
       '${self.azure_policy_enabled != true}',
     ]);
   });

@@ -78,7 +78,8 @@ describe('cluster lookup', () => {
   test('kubelet identity, when AcrPull is granted', () => {
     const [, , kubelet] = postconditions(exampleDoc());
     expect(kubelet).toEqual({
-      condition: '${length(self.kubelet_identity) > 0}',
+      // The object id itself, not only a kubelet_identity block: an empty one would get the grant.
+      condition: '${try(self.kubelet_identity[0].object_id, "") != ""}',
       error_message:
         'Cluster contosofin-aks has no kubelet managed identity (service-principal cluster?): grant AcrPull to its service principal instead, or remove clusters[0].acr (cluster "contosofin").',
     });

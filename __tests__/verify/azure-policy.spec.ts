@@ -8,7 +8,7 @@
  * template's evaluation is emulated from the definition's v2 template, which Azure/azure-policy
  * publishes as a sample (RE2 search over all three container lists, minus excludedContainers).
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderCluster } from '../../charts/render';
@@ -61,15 +61,26 @@ async function run(
 }
 
 describe('dist/ and what verify looks for', () => {
-  test('dist/contosoazp/ holds the smoke test and no policy object', () => {
-    const kinds = readManifestFiles(join(FIXTURE_DIST, 'contosoazp')).flatMap((f) => f.objects.map((o) => `${f.path}: ${o.kind}`));
-    expect(kinds).toEqual(['smoke-test/smoke-test.yaml: Pod', 'smoke-test/smoke-test.yaml: Job']);
+  test('dist/contosoazp/ holds the smoke test and the image-volume companion policy, no other policy object', () => {
+    const kinds = readManifestFiles(join(FIXTURE_DIST, 'contosoazp')).flatMap((f) => f.objects.map((o) => `${f.path}: ${o.kind} ${o.metadata?.name}`));
+    expect(kinds).toEqual([
+      'policy/allowed-repos-image-volumes-vap.yaml: ValidatingAdmissionPolicy allowed-repos-image-volumes',
+      'policy/allowed-repos-image-volumes-vap.yaml: ValidatingAdmissionPolicyBinding allowed-repos-image-volumes',
+      'smoke-test/smoke-test.yaml: Pod aks-day2-smoke-shell',
+      'smoke-test/smoke-test.yaml: Job aks-day2-smoke',
+    ]);
   });
 
-  test('render lays out no policy folder: the root kustomization lists nothing, the smoke test has its own', () => {
+  test('render lays out the companion policy folder for GitOps; the smoke test has its own', () => {
     const files = renderCluster(configured);
-    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'smoke-test/kustomization.yaml', 'smoke-test/smoke-test.yaml']);
-    expect(parse(files.get('kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] });
+    expect([...files.keys()].sort()).toEqual([
+      'kustomization.yaml',
+      'policy/allowed-repos-image-volumes-vap.yaml',
+      'policy/kustomization.yaml',
+      'smoke-test/kustomization.yaml',
+      'smoke-test/smoke-test.yaml',
+    ]);
+    expect(parse(files.get('kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['policy'] });
   });
 
   test('the assignment, its id (from the resource group on) and the regex come from the config', () => {
@@ -79,10 +90,21 @@ describe('dist/ and what verify looks for', () => {
       assignmentName: 'aks-day2-contosoazp-allowed-images',
       assignmentIdSuffix:
         '/resourcegroups/contosoazp-rg/providers/microsoft.containerservice/managedclusters/contosoazp-aks/providers/microsoft.authorization/policyassignments/aks-day2-contosoazp-allowed-images',
-      imageRegex: '(?s)^(?:kevingbb/.*|contosoazpacr\\.azurecr\\.io(?:/.*|[:@][^/]*)?)$',
+      // kevingbb/ in each Docker Hub spelling; the registry entry as written.
+      imageRegex: '(?s)^(?:(?:docker\\.io/|index\\.docker\\.io/)?kevingbb/.*|contosoazpacr\\.azurecr\\.io/.*)$',
       namespaces: ['production'],
       excludedNamespaces: ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'],
+      imageVolumes: { engine: 'vap', policyName: 'allowed-repos-image-volumes', bindingName: 'allowed-repos-image-volumes' },
     });
+  });
+
+  test('a dist/ without the image-volume companion policy is a setup error: image volumes would go unjudged', () => {
+    const dir = tempDir('aks-day2-verify-azp-');
+    cpSync(join(FIXTURE_DIST, 'contosoazp'), join(dir, 'contosoazp'), { recursive: true });
+    rmSync(join(dir, 'contosoazp', 'policy'), { recursive: true });
+    expect(() => findPolicy(readManifestFiles(join(dir, 'contosoazp')), 'azure-policy', join(dir, 'contosoazp'), configured)).toThrow(
+      /has no ValidatingAdmissionPolicy and binding allowed-repos-image-volumes, which judge image volumes beside the add-on \(policy.engine is azure-policy\): run `npm run synth`/,
+    );
   });
 
   test("another engine's objects left in dist/ are a setup error: GitOps would apply a second policy", () => {
@@ -127,10 +149,17 @@ describe('policy-installed', () => {
       expected:
         'K8sAzureV2ContainerAllowedImages constraint of assignment aks-day2-contosoazp-allowed-images (made by the Azure Policy add-on), imageRegex as synthesized, ' +
         'match.namespaces [production] and match.excludedNamespaces [kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system], no excludedContainers, ' +
-        'enforcementAction deny (policy.enforcement deny)',
-      got: `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny, imageRegex, namespaces and excluded namespaces as synthesized; audit: 0 existing violation(s)`,
+        'enforcementAction deny (policy.enforcement deny); ' +
+        'for image volumes: ValidatingAdmissionPolicy allowed-repos-image-volumes without type-check warnings; binding allowed-repos-image-volumes with validationActions [Deny] (policy.enforcement deny)',
+      got:
+        `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny, imageRegex, namespaces and excluded namespaces as synthesized; audit: 0 existing violation(s); ` +
+        'image volumes: policy allowed-repos-image-volumes and binding allowed-repos-image-volumes present, validationActions [Deny]',
     });
-    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${LIST_PATH}`]);
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${LIST_PATH}`,
+      'GET /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/allowed-repos-image-volumes',
+      'GET /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/allowed-repos-image-volumes',
+    ]);
   });
 
   test('no constraint of the kind yet: says the add-on syncs about every 15 minutes, and what to check', async () => {
@@ -153,7 +182,7 @@ describe('policy-installed', () => {
     const { byId } = await run({ addonSync: 'stale-regex' }, { only: ['policy-installed'] });
     expect(byId['policy-installed'].status).toBe('failed');
     expect(byId['policy-installed'].got).toBe(
-      `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its imageRegex is not the synthesized one ("^.+azurecr.io/.+$"): the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)`,
+      `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its imageRegex is not the synthesized one ("^.+azurecr.io/.+$"): the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp); image volumes: policy allowed-repos-image-volumes and binding allowed-repos-image-volumes present, validationActions [Deny]`,
     );
   });
 
@@ -163,7 +192,8 @@ describe('policy-installed', () => {
     expect(byId['policy-installed'].got).toBe(
       `K8sAzureV2ContainerAllowedImages ${OURS} present, enforcementAction deny; its match.namespaces [production, staging] is not policy.namespaces [production]: ` +
         'the assignment has not reached the cluster yet (the Azure Policy add-on syncs assignments to the cluster about every 15 minutes) or was not deployed (npx cdktf deploy contosoazp)' +
-        '; if this persists after a sync, the add-on may keep the namespace list elsewhere than spec.match.namespaces (not published; see docs/azure-policy.md)',
+        '; if this persists after a sync, the add-on may keep the namespace list elsewhere than spec.match.namespaces (not published; see docs/azure-policy.md)' +
+        '; image volumes: policy allowed-repos-image-volumes and binding allowed-repos-image-volumes present, validationActions [Deny]',
     );
   });
 

@@ -227,9 +227,9 @@ describe('policy-works (server-side dry run)', () => {
     const r = byId['policy-works'];
     expect(r.status).toBe('passed');
     expect(r.details).toEqual([
-      `ok   production: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      `ok   production: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io/)`,
       'ok   production: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
-      `ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io)`,
+      `ok   staging: centos refused: pods "aks-day2-verify-denied" is forbidden: ValidatingAdmissionPolicy 'allowed-repos' with binding 'allowed-repos' denied request: container "probe" (spec.containers) has image "centos", which is not from an allowed repo (allowed: contosovapacr.azurecr.io/)`,
       'ok   staging: contosovapacr.azurecr.io/aks-day2-probe:latest (allowed image) admitted',
       'ok   smoke: centos (outside the policy) admitted',
     ]);

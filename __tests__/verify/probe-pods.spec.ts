@@ -6,10 +6,11 @@ describe('the images the policy check submits', () => {
   test.each([
     [['kevingbb/'], 'kevingbb/aks-day2-probe:latest'],
     [['kevingbb'], 'kevingbb:latest'],
-    [['contosofinacr.azurecr.io'], 'contosofinacr.azurecr.io/aks-day2-probe:latest'],
+    // Without "/" a registry-looking entry is a Docker Hub image (the config refuses it): its tag.
+    [['contosofinacr.azurecr.io'], 'contosofinacr.azurecr.io:latest'],
     [['localhost:5000'], 'localhost:5000'], // a pin (image localhost, tag 5000): the only image it admits
     [['localhost:5000/'], 'localhost:5000/aks-day2-probe:latest'],
-    [['localhost'], 'localhost/aks-day2-probe:latest'],
+    [['localhost'], 'localhost:latest'],
     [['kevingbb/khbobble'], 'kevingbb/khbobble:latest'],
     [['nginx:1.27'], 'nginx:1.27'],
     [['docker.io/library/busybox:1.36'], 'docker.io/library/busybox:1.36'],

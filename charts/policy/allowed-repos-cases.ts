@@ -36,7 +36,7 @@ const LINKERD_INIT = 'gcr.io/linkerd-io/proxy-init:v1.3.11';
 /** Entries of every kind: bare names, a registry host, prefixes ending in "/", pins. */
 export const PRODUCTION_REPOS = [
   'kevingbb',
-  'myacr.azurecr.io',
+  'myacr.azurecr.io/',
   'cr.l5d.io/linkerd/',
   'gcr.io/linkerd-io/',
   'docker.io/library/busybox:1.36',
@@ -59,7 +59,7 @@ export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
       allowed(`kevingbb@${DIGEST}`, 'a digest continues a bare entry'),
       allowed(`kevingbb/khbobble@${DIGEST}`, 'a digest-pinned image below an entry'),
       allowed(`kevingbb/khbobble:v1@${DIGEST}`, 'tag and digest below an entry'),
-      allowed('myacr.azurecr.io/tools/setup:2.0', 'below a registry host entry'),
+      allowed('myacr.azurecr.io/tools/setup:2.0', 'below a registry entry'),
       allowed(LINKERD_PROXY, 'below an entry ending in "/"'),
       allowed(LINKERD_INIT, 'below an entry ending in "/"'),
       allowed('docker.io/library/busybox:1.36', 'exactly a pinned tag'),
@@ -69,7 +69,8 @@ export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
       denied('docker.io/library/nginx:1.27', 'not on the list'),
       denied('kevingbbevil/x:1', 'upstream prefix matching let "kevingbb" admit "kevingbbevil/..."'),
       denied('myacr.azurecr.io.evil.com/x:1', 'upstream let "myacr.azurecr.io" admit "myacr.azurecr.io.evil.com/..."'),
-      denied('kevingbb:5000/x:1', '"kevingbb:5000/x" is a registry host named kevingbb, not a kevingbb tag'),
+      denied('myacr.azurecr.io:1', 'the Docker Hub image "myacr.azurecr.io" (docker.io/library/myacr.azurecr.io:1), not the registry'),
+      denied('kevingbb:5000/x:1', '"kevingbb:5000/x" is a registry named kevingbb on port 5000, not a kevingbb tag'),
       denied(`kevingbbevil/khbobble@${DIGEST}`, 'a digest does not make an image from elsewhere allowed'),
       denied('gcr.io/linkerd-io-evil/proxy:1', 'an entry ending in "/" admits what is below it, not its siblings'),
       denied('docker.io/library/busybox:1.36-evil', 'a pinned tag does not admit a longer tag'),
@@ -82,7 +83,26 @@ export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
       denied(`docker.io/library/alpine:3.20@${OTHER_DIGEST}`, 'another digest than the pinned one'),
       denied(`mcr.microsoft.com/azurelinux/base/core:3.0@${DIGEST}`, 'a tag added to a pinned digest is another string'),
       denied(`mcr.microsoft.com/azurelinux/base/core@${OTHER_DIGEST}`, 'another digest than the pinned one'),
-      denied('docker.io/kevingbb/x', 'images are compared as written: no docker.io normalization'),
+      // One spelling per image: the runtime's normal form (distribution/reference normalize.go).
+      allowed('docker.io/kevingbb/x', 'kevingbb/x spelled with its registry'),
+      allowed('index.docker.io/kevingbb/x:1', "kevingbb/x:1 spelled with Docker Hub's legacy registry name"),
+      allowed('docker.io/kevingbb:1.0', 'the image kevingbb (docker.io/library/kevingbb) spelled with its registry'),
+      allowed('index.docker.io/library/kevingbb:1.0', 'the image kevingbb spelled in full'),
+      allowed('library/kevingbb', 'the image kevingbb spelled with its namespace'),
+      allowed('busybox:1.36', 'the pinned docker.io/library/busybox:1.36, spelled short'),
+      allowed('library/busybox:1.36', 'the same pin, without registry'),
+      allowed('docker.io/busybox:1.36', 'the same pin, without library/'),
+      allowed('index.docker.io/busybox:1.36', 'the same pin, legacy registry name'),
+      allowed(`alpine:3.20@${DIGEST}`, 'the tag-and-digest pin, spelled short'),
+      allowed(`index.docker.io/library/alpine:3.20@${DIGEST}`, 'the tag-and-digest pin, spelled in full'),
+      denied('busybox:1.37', 'another tag of the pin, spelled short'),
+      denied('index.docker.io/library/busybox:latest', 'another tag of the pin, spelled in full'),
+      denied('busybox', 'the repository of a pin, spelled short'),
+      denied('docker.io/kevingbbevil/x', 'a look-alike namespace, spelled with its registry'),
+      denied('index.docker.io/kevingbbevil/x', 'and with the legacy registry name'),
+      denied('evil.io/library/busybox:1.36', 'the pin on another registry'),
+      denied('evil.io/kevingbb/x', 'the namespace on another registry'),
+      denied('localhost/kevingbb/x', 'localhost is a registry, not a Docker Hub namespace'),
       denied('KEVINGBB/x', 'case-sensitive'),
       denied('', 'an empty image'),
       // Bypasses of a regex rendering (Azure Policy's allowedContainerImagesRegex, matched
@@ -104,7 +124,7 @@ export const IMAGE_FACT_GROUPS: readonly ImageFactGroup[] = [
   {
     // Entries are literal strings: none of these characters means anything to the rule.
     name: 'regex-metacharacters',
-    repos: ['reg.io/a+b/', 'c.d', 'e?f', 'g*h', '(i)', '[j]', 'k{2}', 'l|m', '^n', 'o$', 'p\\q'],
+    repos: ['reg.io/a+b/', 'c.d/', 'e?f', 'g*h', '(i)', '[j]', 'k{2}', 'l|m', '^n', 'o$', 'p\\q'],
     facts: [
       allowed('reg.io/a+b/x', '"+" is a character'),
       denied('reg.io/aab/x', 'an unescaped "+" would repeat the "a"'),
@@ -179,6 +199,12 @@ export const GRID_ENTRIES: readonly string[] = [
   'localhost:5000/',
   'reg.io:443/team',
   'a',
+  // Docker Hub, each in another spelling: one spelling per image (config/image-rule.ts).
+  'busybox',
+  'docker.io/library/busybox',
+  'index.docker.io/kevingbb/',
+  'library/',
+  'docker.io/',
 ];
 
 /** What a grid appends to an entry: a path, a tag, a digest, a look-alike host, nothing. */
@@ -193,7 +219,7 @@ export const GRID_SUFFIXES: readonly string[] = ['', '/x', '/x:1', ':1', ':1.2@s
  */
 export const REGEX_GRID_ENTRIES: readonly string[] = [...GRID_ENTRIES, 'a.b+c/', '(x)|y'];
 export const REGEX_GRID_SUFFIXES: readonly string[] = [...GRID_SUFFIXES, '\n', '\n/x', ':\n'];
-export const REGEX_GRID_PREFIXES: readonly string[] = ['', 'evil.io/', 'x'];
+export const REGEX_GRID_PREFIXES: readonly string[] = ['', 'evil.io/', 'x', 'docker.io/', 'index.docker.io/', 'library/', 'docker.io/library/', 'localhost/', 'Local/'];
 const REGEX_GRID_STRAYS: readonly string[] = ['centos', '', 'x/kevingbb/y', 'KEVINGBB/x', 'myacrXazurecr.io/x', 'aXb+c/x', 'a.bbc/x', 'y'];
 
 /** The images of the regex grid over `entries` (prefix + entry + suffix, then the strays), each once, in a fixed order. */
@@ -216,10 +242,17 @@ export function listGridImages(entries: readonly string[]): string[] {
 /** A container as a case writes it: name and image (undefined: a container without one). */
 export type ContainerSpec = readonly [name: string, image: string | undefined];
 
+/** An image volume as a case writes it: name and image reference (undefined: none given). */
+export type ImageVolumeSpec = readonly [name: string, reference: string | undefined];
+
 export interface PodSpecInput {
   readonly containers: readonly ContainerSpec[];
   readonly initContainers?: readonly ContainerSpec[];
   readonly ephemeralContainers?: readonly ContainerSpec[];
+  /** `spec.volumes[].image` (Kubernetes >= 1.35 beta, 1.36 GA): the kubelet pulls and mounts them. */
+  readonly imageVolumes?: readonly ImageVolumeSpec[];
+  /** Volumes that pull nothing (emptyDir), by name: not judged. */
+  readonly emptyDirVolumes?: readonly string[];
 }
 
 /** Kinds the cases use: Pods and the workloads the policy matches (charts/policy/allowed-repos-cel.ts). */
@@ -268,6 +301,14 @@ export interface PolicyCase {
   readonly messages?: readonly string[];
   /** Literal fragments that must not occur in it (images the request did not introduce). */
   readonly notInMessage?: readonly string[];
+  /**
+   * The object is one the API server refuses in its own validation, before any admission
+   * policy runs (a container without an image, a name that is no DNS label, a Pod update that
+   * adds a container): no VAP and no Gatekeeper webhook ever sees it. The policy still fails
+   * closed on it where it can meet it (gator, an emulation, a hand-made review). The fragment
+   * must occur in the API server's answer (422 Invalid); npm run conformance checks it there.
+   */
+  readonly apiServer?: { readonly refusedBeforeAdmission: string };
 }
 
 export interface PolicyCaseGroup {
@@ -382,6 +423,7 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         object: prod('app', only(['app', undefined])),
         denied: true,
         messages: ['container "app" (spec.containers) has image "(no image)"'],
+        apiServer: { refusedBeforeAdmission: 'spec.containers[0].image: Required value' },
       },
       {
         name: 'image-with-line-feed',
@@ -403,6 +445,7 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         object: prod('app', only(['a\rb', 'centos'])),
         denied: true,
         messages: ['container "(a name with a line break)" (spec.containers) has image "centos"'],
+        apiServer: { refusedBeforeAdmission: 'spec.containers[0].name: Invalid value' },
       },
       {
         name: 'audit-old-pod-reported',
@@ -419,7 +462,7 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         denied: false,
       },
 
-      // UPDATE: only what the update introduces is judged.
+      // UPDATE: an image is exempt only in the slot (list and name) that held it before.
       {
         name: 'update-label-on-old-pod-allowed',
         description: 'a label or finalizer change on a Pod that predates the policy (the Job controller removing its finalizer)',
@@ -444,19 +487,47 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       },
       {
         name: 'update-new-image-on-old-pod-denied',
-        description: 'on a Pod that predates the policy, only the new image is named',
-        object: prod('old', { containers: [['app', 'centos'], ['extra', 'quay.io/evil/x:1']], initContainers: OLD_BAD.initContainers }),
+        description: 'on a Pod that predates the policy, only the changed slot is named',
+        object: prod('old', { containers: [['app', 'quay.io/evil/x:1']], initContainers: OLD_BAD.initContainers }),
         request: UPDATE(OLD_BAD),
         denied: true,
-        messages: ['container "extra" (spec.containers) has image "quay.io/evil/x:1", which is not'],
+        messages: ['container "app" (spec.containers) has image "quay.io/evil/x:1", which is not'],
+        notInMessage: ['image "alpine:3.20"'],
+      },
+      {
+        name: 'update-new-container-on-old-deployment-denied',
+        description: 'a container added to the template of a Deployment that predates the policy is judged; the old ones are not',
+        object: prod('old', { containers: [['app', 'centos'], ['extra', 'quay.io/evil/x:1']], initContainers: OLD_BAD.initContainers }, 'Deployment'),
+        request: UPDATE(OLD_BAD),
+        denied: true,
+        messages: ['container "extra" (spec.template.spec.containers) has image "quay.io/evil/x:1", which is not'],
         notInMessage: ['image "centos"', 'image "alpine:3.20"'],
       },
       {
-        name: 'update-image-moved-between-lists-allowed',
-        description: 'an image present in any list of the old object is not judged again',
+        name: 'update-image-swapped-between-lists-denied',
+        description: 'an image that ran in another list (or another container) of the old object is no pass: both slots changed',
         object: prod('old', { containers: [['app', 'alpine:3.20']], initContainers: [['setup', 'centos']] }),
         request: UPDATE(OLD_BAD),
-        denied: false,
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "alpine:3.20"; initContainer "setup" (spec.initContainers) has image "centos", which are not'],
+      },
+      {
+        name: 'update-borrowed-image-into-other-container-denied',
+        description: "an update puts an old container's disallowed image into another container",
+        object: prod('old', { containers: [['app', 'centos'], ['side', 'centos']] }),
+        request: UPDATE({ containers: [['app', 'centos'], ['side', GOOD]] }),
+        denied: true,
+        messages: ['container "side" (spec.containers) has image "centos", which is not'],
+        notInMessage: ['container "app"'],
+      },
+      {
+        name: 'update-borrowed-image-new-container-denied',
+        description: 'a new container in a template with an image an old container runs',
+        object: prod('old', { containers: [['app', 'centos'], ['copy', 'centos']] }, 'Deployment'),
+        request: UPDATE({ containers: [['app', 'centos']] }),
+        denied: true,
+        messages: ['container "copy" (spec.template.spec.containers) has image "centos", which is not'],
+        notInMessage: ['container "app"'],
       },
       {
         name: 'debug-old-pod-allowed-image',
@@ -464,6 +535,15 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         object: prod('old', { ...OLD_BAD, ephemeralContainers: [['debugger', 'docker.io/library/busybox:1.36']] }),
         request: DEBUG(OLD_BAD),
         denied: false,
+      },
+      {
+        name: 'debug-with-borrowed-image-denied',
+        description: "kubectl debug --image with the disallowed image the old Pod's own container runs: no interactive shell in it",
+        object: prod('old', { ...OLD_BAD, ephemeralContainers: [['debugger', 'centos']] }),
+        request: DEBUG(OLD_BAD),
+        denied: true,
+        messages: ['ephemeralContainer "debugger" (spec.ephemeralContainers) has image "centos", which is not'],
+        notInMessage: ['container "app"'],
       },
       {
         name: 'debug-old-pod-denied-image',
@@ -495,6 +575,83 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
         request: { operation: 'CONNECT', subResource: 'exec' },
         denied: false,
       },
+
+      // Image volumes: the kubelet pulls spec.volumes[].image.reference and mounts it.
+      {
+        name: 'image-volume-allowed',
+        description: 'an image volume from the registry entry beside an allowed container',
+        object: prod('app', { containers: [['app', GOOD]], imageVolumes: [['models', 'myacr.azurecr.io/models:1']] }),
+        denied: false,
+      },
+      {
+        name: 'image-volume-denied',
+        description: 'an image volume the list does not admit, beside an allowed container',
+        object: prod('app', { containers: [['app', GOOD]], imageVolumes: [['data', 'evil.io/payload:1']] }),
+        denied: true,
+        messages: [`volume "data" (spec.volumes) has image "evil.io/payload:1", which is not from an allowed repo ${ALLOWED_TEXT}`],
+        notInMessage: [`image "${GOOD}"`],
+      },
+      {
+        name: 'image-volume-and-container-one-message',
+        description: 'one violation names a container and an image volume',
+        object: prod('app', { containers: [['app', 'centos']], imageVolumes: [['data', 'evil.io/payload:1']] }),
+        denied: true,
+        messages: ['container "app" (spec.containers) has image "centos"; volume "data" (spec.volumes) has image "evil.io/payload:1", which are not'],
+      },
+      {
+        name: 'image-volume-docker-hub-spelling-allowed',
+        description: 'an image volume of the pinned busybox, spelled short',
+        object: prod('app', { containers: [['app', GOOD]], imageVolumes: [['tools', 'busybox:1.36']] }),
+        denied: false,
+      },
+      {
+        name: 'emptydir-volume-not-judged',
+        description: 'a volume that pulls nothing is not an image',
+        object: prod('app', { containers: [['app', GOOD]], emptyDirVolumes: ['scratch'] }),
+        denied: false,
+      },
+      {
+        name: 'image-volume-without-reference-denied',
+        description: 'an image volume without a reference fails closed',
+        object: prod('app', { containers: [['app', GOOD]], imageVolumes: [['data', undefined]] }),
+        denied: true,
+        messages: ['volume "data" (spec.volumes) has image "(no image)"'],
+        apiServer: { refusedBeforeAdmission: 'spec.volumes[0].image.reference: Required value' },
+      },
+      {
+        name: 'update-label-on-pod-with-old-image-volume-allowed',
+        description: 'a label change on a Pod whose image volume predates the policy',
+        object: prod('old', { containers: [['app', GOOD]], imageVolumes: [['data', 'evil.io/payload:1']] }),
+        request: UPDATE({ containers: [['app', GOOD]], imageVolumes: [['data', 'evil.io/payload:1']] }),
+        denied: false,
+      },
+      {
+        name: 'update-adds-image-volume-denied',
+        description: 'an image volume added to the template of a Deployment that predates the policy',
+        object: prod('old', { ...OLD_BAD, imageVolumes: [['data', 'evil.io/payload:1']] }, 'Deployment'),
+        request: UPDATE(OLD_BAD),
+        denied: true,
+        messages: ['volume "data" (spec.template.spec.volumes) has image "evil.io/payload:1", which is not'],
+        notInMessage: ['image "centos"'],
+      },
+      {
+        name: 'update-image-volume-borrows-container-image-denied',
+        description: "an image volume gets the disallowed image an old container runs",
+        object: prod('old', { containers: [['app', 'centos']], imageVolumes: [['data', 'centos']] }, 'Deployment'),
+        request: UPDATE({ containers: [['app', 'centos']], imageVolumes: [['data', 'myacr.azurecr.io/models:1']] }),
+        denied: true,
+        messages: ['volume "data" (spec.template.spec.volumes) has image "centos", which is not'],
+        notInMessage: ['container "app"'],
+      },
+      ...(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'] as const).map(
+        (kind): PolicyCase => ({
+          name: `${kind.toLowerCase()}-image-volume-denied`,
+          description: `a ${kind} whose template mounts an image volume the list does not admit`,
+          object: prod('w', { containers: [['app', GOOD]], imageVolumes: [['data', 'evil.io/payload:1']] }, kind),
+          denied: true,
+          messages: [`volume "data" (${kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec'}.volumes) has image "evil.io/payload:1", which is not`],
+        }),
+      ),
 
       // Workloads: the same rule on Pod templates, refused at `kubectl apply`.
       {
@@ -534,10 +691,11 @@ export const POLICY_CASE_GROUPS: readonly PolicyCaseGroup[] = [
       },
       {
         name: 'deployment-without-image-denied',
-        description: 'a workload template may leave the image out (tools fill it later): fails closed',
+        description: 'a workload template without an image fails closed (the API server refuses it before, a review of such an object still does)',
         object: prod('web', only(['web', undefined]), 'Deployment'),
         denied: true,
         messages: ['container "web" (spec.template.spec.containers) has image "(no image)"'],
+        apiServer: { refusedBeforeAdmission: 'spec.template.spec.containers[0].image: Required value' },
       },
       {
         name: 'scale-old-deployment-allowed',
@@ -714,6 +872,14 @@ function podSpec(spec: PodSpecInput): Record<string, unknown> {
   const out: Record<string, unknown> = { containers: list(spec.containers) };
   if (spec.initContainers) out.initContainers = list(spec.initContainers);
   if (spec.ephemeralContainers) out.ephemeralContainers = list(spec.ephemeralContainers);
+  const volumes = [
+    ...(spec.emptyDirVolumes ?? []).map((name) => ({ name, emptyDir: {} })),
+    ...(spec.imageVolumes ?? []).map(([name, reference]) => ({
+      name,
+      image: reference === undefined ? { pullPolicy: 'IfNotPresent' } : { reference, pullPolicy: 'IfNotPresent' },
+    })),
+  ];
+  if (volumes.length > 0) out.volumes = volumes;
   return out;
 }
 

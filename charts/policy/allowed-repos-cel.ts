@@ -17,16 +17,23 @@
  * Behaviour:
  *  - DELETE and CONNECT are never judged (Gatekeeper sends DELETE when installed with
  *    enableDeleteOperations, with anyObject = the old object).
- *  - On UPDATE only the images the update introduces are judged: an image that is present in
- *    any container list of oldObject is not judged again, so labelling, finalizer removal or a
- *    replicas change of an object that predates the policy goes through, while changing an
- *    image or adding an ephemeral container (`kubectl debug`) is judged. The ReplicaSets and
- *    Pods a controller then creates for such a workload are CREATEs, judged in full: scale-up,
- *    rollout restart and the replacements after a node drain are refused (FailedCreate).
- *    Audit and gator without an AdmissionReview have no oldObject: every image is judged.
+ *  - What is judged: every image a Pod pulls, the image of each container, init container and
+ *    ephemeral container, and of each image volume (`spec.volumes[].image.reference`, GA in
+ *    Kubernetes 1.36: the kubelet pulls it and mounts its content) (IMAGE_SLOTS).
+ *  - Images are compared in the runtime's normal form, entries too (config/image-rule.ts): every
+ *    spelling of one image is judged alike. The message quotes the image as written.
+ *  - On UPDATE an image is exempt per slot: only where the same slot (the same container of the
+ *    same list, or the same image volume, by name) had exactly that reference in oldObject. So
+ *    labelling, finalizer removal or a replicas change of an object that predates the policy
+ *    goes through, while a changed image, a new container, a new image volume or a new
+ *    ephemeral container (`kubectl debug`) is judged in full, even when the same image runs
+ *    elsewhere in the old object. The ReplicaSets and Pods a controller then creates for such a
+ *    workload are CREATEs, judged in full: scale-up, rollout restart and the replacements after
+ *    a node drain are refused (FailedCreate). Audit and gator without an AdmissionReview have no
+ *    oldObject: every image is judged.
  *  - Pods, and the Pod templates of workloads (WORKLOAD_KINDS): one rule, the same messages,
- *    naming the container paths of the kind at hand.
- *  - One violation names every offending container of all three lists. There are two
+ *    naming the paths of the kind at hand.
+ *  - One violation names every offending slot of all four lists. There are two
  *    validations, and they cannot both fail: the first only when there is no usable allow-list
  *    (then the second passes), so the VAP, which reports only the first failing validation
  *    (dispatcher.go: the denial is built from deniedDecisions[0]), says the same as Gatekeeper.
@@ -65,12 +72,34 @@ export interface VapValidation extends CelValidation {
 /** Variables Gatekeeper injects for every K8sNativeValidation template (names reserved there). */
 export const GATEKEEPER_INJECTED_VARIABLES = ['anyObject', 'params'] as const;
 
-/** The three container lists of a Pod spec, and how a message names one of their entries. */
-export const CONTAINER_LISTS = [
-  { field: 'containers', kind: 'container' },
-  { field: 'initContainers', kind: 'initContainer' },
-  { field: 'ephemeralContainers', kind: 'ephemeralContainer' },
-] as const;
+/**
+ * The places of a Pod spec that name an image the kubelet pulls: its three container lists and
+ * its image volumes; how to read each slot's image (in CEL, of the slot bound as `c`), whether an
+ * item of the list is such a slot at all, and how a message names one.
+ */
+export interface ImageSlot {
+  /** The Pod spec field holding the list. */
+  readonly field: 'containers' | 'initContainers' | 'ephemeralContainers' | 'volumes';
+  /** How a message names one item: `container "app"`, `volume "data"`. */
+  readonly kind: string;
+  /** CEL: whether item `c` pulls an image (every container does; only image volumes do). */
+  readonly pulls: string;
+  /** CEL: whether item `c` names its image (a container's image may be left out in a template). */
+  readonly hasImage: string;
+  /** CEL: item `c`'s image, read only where `hasImage` holds. */
+  readonly image: string;
+}
+
+export const IMAGE_SLOTS: readonly ImageSlot[] = [
+  { field: 'containers', kind: 'container', pulls: 'true', hasImage: 'has(c.image)', image: 'c.image' },
+  { field: 'initContainers', kind: 'initContainer', pulls: 'true', hasImage: 'has(c.image)', image: 'c.image' },
+  { field: 'ephemeralContainers', kind: 'ephemeralContainer', pulls: 'true', hasImage: 'has(c.image)', image: 'c.image' },
+  // core/v1 Volume.image: ImageVolumeSource{reference, pullPolicy} (k8s.io/api v0.36 core/v1/types.go).
+  { field: 'volumes', kind: 'volume', pulls: 'has(c.image)', hasImage: 'has(c.image.reference)', image: 'c.image.reference' },
+];
+
+/** The three container lists, for readers that only want containers. */
+export const CONTAINER_LISTS = IMAGE_SLOTS.filter((slot) => slot.field !== 'volumes');
 
 /** A kind whose objects carry a Pod spec, and where it is. */
 export interface PodSpecKind {
@@ -106,7 +135,7 @@ export const NO_REPOS_MESSAGE =
   'no allowed image repos are configured (parameters.repos is missing, empty or holds only empty strings), so every image is denied';
 
 /** Static message of the image rule (shown if the named list is too long for a message). */
-export const BAD_IMAGE_MESSAGE = 'a container image is not from an allowed repo';
+export const BAD_IMAGE_MESSAGE = 'an image is not from an allowed repo';
 
 /** A CEL string literal for any JS string (JSON escapes are a subset of CEL's). */
 export function celString(value: string): string {
@@ -159,99 +188,146 @@ function celPodSpecPath(kind: string): string {
   return special.reduceRight((otherwise, k) => `(${kind} == "${k.kind}" ? "${k.podSpecPath}" : ${otherwise})`, `"${TEMPLATE}"`);
 }
 
-/** CEL for a container's image, "" when it has none (workload templates may omit it). */
-const IMAGE_OR_EMPTY = '(has(c.image) ? c.image : "")';
+/** CEL for a slot's image (`c`), "" when it has none (workload templates may omit it). */
+const imageOrEmpty = (slot: ImageSlot, c = 'c') => `(${slot.hasImage.replaceAll('c.', `${c}.`)} ? ${slot.image.replaceAll('c.', `${c}.`)} : "")`;
 
-/** Template variables, evaluated lazily in order after Gatekeeper's injected ones. */
-export const ALLOWED_REPOS_VARIABLES: readonly CelVariable[] = [
-  {
-    // A constraint without parameters gets variables.params == null: treat it as an empty list.
-    name: 'repos',
-    expression: 'variables.params != null && has(variables.params.repos) ? variables.params.repos : []',
-  },
-  {
-    // An empty entry would be a prefix of every image: drop it rather than admit everything.
-    name: 'allowedRepos',
-    expression: 'variables.repos.filter(r, size(r) > 0)',
-  },
-  { name: 'pinnedRepos', expression: `variables.allowedRepos.filter(r, ${celIsPinned('r')})` },
-  { name: 'unpinnedRepos', expression: `variables.allowedRepos.filter(r, !${celIsPinned('r')})` },
-  {
-    name: 'allowedReposText',
-    expression: `variables.allowedRepos.map(r, ${oneLine('r', '(an entry with a line break)')}).join(", ")`,
-  },
-  {
-    // DELETE and CONNECT never introduce an image; audit and gator send an empty operation.
-    name: 'judged',
-    expression: '!(request.operation in ["DELETE", "CONNECT"])',
-  },
-  { name: 'kind', expression: 'has(variables.anyObject.kind) ? variables.anyObject.kind : ""' },
-  { name: 'podSpecPath', expression: celPodSpecPath('variables.kind') },
-  { name: 'podSpec', expression: celPodSpec('variables.anyObject', 'variables.kind') },
-  {
-    // The object before this update: none on CREATE, in audit and in gator. Through a
-    // variable, as has() takes a field of a name, not of a call such as dyn(oldObject).
-    name: 'oldAnyObject',
-    expression: 'oldObject == null ? {} : dyn(oldObject)',
-  },
-  { name: 'oldPodSpec', expression: celPodSpec('variables.oldAnyObject', 'variables.kind') },
-  {
-    name: 'oldImages',
-    expression: CONTAINER_LISTS.map(
-      ({ field }) => `(has(variables.oldPodSpec.${field}) ? variables.oldPodSpec.${field}.map(c, ${IMAGE_OR_EMPTY}) : [])`,
-    ).join(' + '),
-  },
-  ...CONTAINER_LISTS.map(({ field }) => ({
-    // The containers whose image this request introduces.
-    name: field,
-    expression:
-      `variables.judged && has(variables.podSpec.${field})` +
-      ` ? variables.podSpec.${field}.filter(c, !(${IMAGE_OR_EMPTY} in variables.oldImages)) : []`,
-  })),
-  ...CONTAINER_LISTS.map(({ field, kind }) => ({
-    // One description per introduced container whose image no entry admits; `||`
-    // short-circuits errors too, so c.image is only read when it exists.
-    name: `bad${field[0]!.toUpperCase()}${field.slice(1)}`,
-    expression:
-      `variables.${field}.filter(c, !has(c.image) || !(c.image in variables.pinnedRepos || ` +
-      `variables.unpinnedRepos.exists(r, ${celUnpinnedAdmits('c.image', 'r')})))` +
-      `.map(c, ${describe(kind, field)})`,
-  })),
-  {
-    // All three lists, for the one violation.
-    name: 'offending',
-    expression: 'variables.badContainers + variables.badInitContainers + variables.badEphemeralContainers',
-  },
-];
+/** CEL: whether the first path component `d` (a CEL string) names a registry (config/image-rule.ts isRegistry). */
+const celIsRegistry = (d: string) => `(${d} == "localhost" || ${d}.contains(".") || ${d}.contains(":") || ${d}.matches("[A-Z]"))`;
 
-/** `<kind> "<name>" (<path>) has image "<image>"` for container `c` of list `field`. */
-function describe(kind: string, field: string): string {
-  const name = `(has(c.name) ? ${oneLine('c.name', '(a name with a line break)')} : "")`;
-  const image = `(has(c.image) ? ${oneLine('c.image', '(an image name with a line break)')} : "(no image)")`;
-  return `"${kind} \\"" + ${name} + "\\" (" + variables.podSpecPath + ".${field}) has image \\"" + ${image} + "\\""`;
+/**
+ * CEL for the runtime's normal form of an image reference `image` (a CEL string expression):
+ * config/image-rule.ts normalizeImage, with each intermediate bound once as a one-element list
+ * mapped over (`[x].map(v, …)[0]`): CEL has no `let` in the versions the API server runs.
+ */
+export function celNormalize(image: string): string {
+  const byRegistry =
+    `[s.substring(0, s.indexOf("/"))].map(d, !${celIsRegistry('d')} ? "docker.io/" + s : ` +
+    `(d != "docker.io" && d != "index.docker.io") ? s : ` +
+    `[s.substring(size(d) + 1)].map(r, "docker.io/" + (r.contains("/") || r == "" ? r : "library/" + r))[0])[0]`;
+  return `[${image}].map(s, s == "" ? "" : !s.contains("/") ? "docker.io/library/" + s : ${byRegistry})[0]`;
 }
 
-/** Containers whose image this request introduces, in all three lists. */
-const INTRODUCED = CONTAINER_LISTS.map(({ field }) => `size(variables.${field})`).join(' + ');
+/**
+ * CEL: the second normal form of entry `e` (a CEL string), for a one-component Docker Hub name
+ * written without `library/` (`kevingbb`, `docker.io/kevingbb`): its namespace, `docker.io/kevingbb/`
+ * (config/image-rule.ts normalizeEntry). `n` is the entry's first normal form.
+ */
+function celHubNamespace(e: string, n: string): string {
+  const rest = `${n}.substring(18)`; // after "docker.io/library/"
+  return (
+    `(${n}.startsWith("docker.io/library/") && !${e}.startsWith("library/") && !${e}.contains("/library/") && ` +
+    `!${rest}.contains(":") && !${rest}.contains("@") && !${celIsRegistry(rest)})`
+  );
+}
+
+const cap = (field: string) => `${field[0]!.toUpperCase()}${field.slice(1)}`;
+
+/**
+ * Template variables, evaluated lazily in order after Gatekeeper's injected ones, for the slots
+ * judged (all of them, but for the companion policy of the azure-policy engine, which judges
+ * image volumes only: the add-on's built-in definition judges the containers).
+ */
+export function allowedReposVariables(slots: readonly ImageSlot[] = IMAGE_SLOTS): CelVariable[] {
+  return [
+    {
+      // A constraint without parameters gets variables.params == null: treat it as an empty list.
+      name: 'repos',
+      expression: 'variables.params != null && has(variables.params.repos) ? variables.params.repos : []',
+    },
+    {
+      // An empty entry would be a prefix of every image: drop it rather than admit everything.
+      name: 'allowedRepos',
+      expression: 'variables.repos.filter(r, size(r) > 0)',
+    },
+    {
+      // The entries in the runtime's normal form: each one's own, then the Docker Hub
+      // namespaces of one-component names (config/image-rule.ts normalizeEntry).
+      name: 'normalRepos',
+      expression:
+        `variables.allowedRepos.map(e, ${celNormalize('e')}) + ` +
+        `variables.allowedRepos.filter(e, [${celNormalize('e')}].exists(n, ${celHubNamespace('e', 'n')}))` +
+        `.map(e, "docker.io/" + ${celNormalize('e')}.substring(18) + "/")`,
+    },
+    { name: 'pinnedRepos', expression: `variables.normalRepos.filter(r, ${celIsPinned('r')})` },
+    { name: 'unpinnedRepos', expression: `variables.normalRepos.filter(r, !${celIsPinned('r')})` },
+    {
+      name: 'allowedReposText',
+      expression: `variables.allowedRepos.map(r, ${oneLine('r', '(an entry with a line break)')}).join(", ")`,
+    },
+    {
+      // DELETE and CONNECT never introduce an image; audit and gator send an empty operation.
+      name: 'judged',
+      expression: '!(request.operation in ["DELETE", "CONNECT"])',
+    },
+    { name: 'kind', expression: 'has(variables.anyObject.kind) ? variables.anyObject.kind : ""' },
+    { name: 'podSpecPath', expression: celPodSpecPath('variables.kind') },
+    { name: 'podSpec', expression: celPodSpec('variables.anyObject', 'variables.kind') },
+    {
+      // The object before this update: none on CREATE, in audit and in gator. Through a
+      // variable, as has() takes a field of a name, not of a call such as dyn(oldObject).
+      name: 'oldAnyObject',
+      expression: 'oldObject == null ? {} : dyn(oldObject)',
+    },
+    { name: 'oldPodSpec', expression: celPodSpec('variables.oldAnyObject', 'variables.kind') },
+    ...slots.map((slot) => ({
+      // The slots whose image this request introduces: all but those whose slot (same list,
+      // same name) held exactly this reference in the old object.
+      name: slot.field,
+      expression:
+        `variables.judged && has(variables.podSpec.${slot.field})` +
+        ` ? variables.podSpec.${slot.field}.filter(c, ${slot.pulls} && !(has(variables.oldPodSpec.${slot.field}) &&` +
+        ` variables.oldPodSpec.${slot.field}.exists(o, ${slot.pulls.replaceAll('c.', 'o.')} && has(o.name) && has(c.name) && o.name == c.name &&` +
+        ` ${imageOrEmpty(slot, 'o')} == ${imageOrEmpty(slot)}))) : []`,
+    })),
+    ...slots.map((slot) => ({
+      // One description per introduced slot whose image no entry admits; `||` short-circuits
+      // errors too, so the image is only read when it exists.
+      name: `bad${cap(slot.field)}`,
+      expression:
+        `variables.${slot.field}.filter(c, !${slot.hasImage} || ![${celNormalize(slot.image)}].exists(n, n != "" && (n in variables.pinnedRepos || ` +
+        `variables.unpinnedRepos.exists(r, ${celUnpinnedAdmits('n', 'r')}))))` +
+        `.map(c, ${describe(slot)})`,
+    })),
+    {
+      // Every list, for the one violation.
+      name: 'offending',
+      expression: slots.map((slot) => `variables.bad${cap(slot.field)}`).join(' + '),
+    },
+  ];
+}
+
+/** `<kind> "<name>" (<path>) has image "<image>"` for slot `c` of list `slot.field`. */
+function describe(slot: ImageSlot): string {
+  const name = `(has(c.name) ? ${oneLine('c.name', '(a name with a line break)')} : "")`;
+  const image = `(${slot.hasImage} ? ${oneLine(slot.image, '(an image name with a line break)')} : "(no image)")`;
+  return `"${slot.kind} \\"" + ${name} + "\\" (" + variables.podSpecPath + ".${slot.field}) has image \\"" + ${image} + "\\""`;
+}
 
 /**
  * The validations, each one violation. They cannot both fail: the first only without a
  * usable allow-list (and then only when an image is introduced), the second only with one.
  */
-export const ALLOWED_REPOS_VALIDATIONS: readonly CelValidation[] = [
-  { expression: `size(variables.allowedRepos) > 0 || ${INTRODUCED} == 0`, message: NO_REPOS_MESSAGE },
-  {
-    expression: 'size(variables.allowedRepos) == 0 || size(variables.offending) == 0',
-    message: BAD_IMAGE_MESSAGE,
-    messageExpression:
-      'variables.offending.join("; ") + (size(variables.offending) == 1 ? ", which is" : ", which are")' +
-      ' + " not from an allowed repo (allowed: " + variables.allowedReposText + ")"',
-  },
-];
+export function allowedReposValidations(slots: readonly ImageSlot[] = IMAGE_SLOTS): CelValidation[] {
+  const introduced = slots.map((slot) => `size(variables.${slot.field})`).join(' + ');
+  return [
+    { expression: `size(variables.allowedRepos) > 0 || ${introduced} == 0`, message: NO_REPOS_MESSAGE },
+    {
+      expression: 'size(variables.allowedRepos) == 0 || size(variables.offending) == 0',
+      message: BAD_IMAGE_MESSAGE,
+      messageExpression:
+        'variables.offending.join("; ") + (size(variables.offending) == 1 ? ", which is" : ", which are")' +
+        ' + " not from an allowed repo (allowed: " + variables.allowedReposText + ")"',
+    },
+  ];
+}
+
+/** Every slot judged: what the Gatekeeper template and the VAP ship. */
+export const ALLOWED_REPOS_VARIABLES: readonly CelVariable[] = allowedReposVariables();
+export const ALLOWED_REPOS_VALIDATIONS: readonly CelValidation[] = allowedReposValidations();
 
 /** The validations as the VAP ships them: a denial answers 403 Forbidden, as Gatekeeper's does. */
-export function vapValidations(): readonly VapValidation[] {
-  return ALLOWED_REPOS_VALIDATIONS.map((v) => ({ ...v, reason: 'Forbidden' as const }));
+export function vapValidations(slots: readonly ImageSlot[] = IMAGE_SLOTS): readonly VapValidation[] {
+  return allowedReposValidations(slots).map((v) => ({ ...v, reason: 'Forbidden' as const }));
 }
 
 /**

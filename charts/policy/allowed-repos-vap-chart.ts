@@ -7,8 +7,9 @@ import {
   type AdmissionOperation,
   type NamedRuleWithOperations,
 } from '../../imports/k8s-admissionregistration-v1';
-import { ALLOWED_REPOS_VARIABLES, POD_KIND, WORKLOAD_KINDS, vapPreludeVariables, vapValidations } from './allowed-repos-cel';
+import { IMAGE_SLOTS, POD_KIND, WORKLOAD_KINDS, allowedReposVariables, vapPreludeVariables, vapValidations } from './allowed-repos-cel';
 import { VAP_VALIDATION_ACTIONS } from './enforcement';
+import { imageVolumesPolicyName } from './policy-names';
 
 /** Label every namespace carries (Kubernetes >= 1.22), so a selector can list names. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -35,7 +36,15 @@ export function vapResourceRules(workloads: boolean): NamedRuleWithOperations[] 
 export interface AllowedReposVapChartProps extends ChartProps {
   /** The cluster's policy: namespaces, allowed repos (ACR login server included), name, workloads, enforcement. */
   readonly policy: PolicyConfig;
+  /**
+   * Judge image volumes only, as the companion of the azure-policy engine: the add-on's built-in
+   * definition judges containers, init containers and ephemeral containers but not image
+   * volumes. Named `<policy.name>-image-volumes`.
+   * @default false (every image: containers of all three lists and image volumes)
+   */
+  readonly imageVolumesOnly?: boolean;
 }
+
 
 /**
  * The allowed-registries rule as a native ValidatingAdmissionPolicy and its binding
@@ -60,25 +69,27 @@ export class AllowedReposVapChart extends Chart {
   public constructor(scope: Construct, id: string, props: AllowedReposVapChartProps) {
     super(scope, id, props);
     const { policy } = props;
+    const slots = props.imageVolumesOnly ? IMAGE_SLOTS.filter((slot) => slot.field === 'volumes') : IMAGE_SLOTS;
+    const name = props.imageVolumesOnly ? imageVolumesPolicyName(policy) : policy.name;
     this.repos = [...policy.allowedRepos];
     this.namespaces = [...policy.namespaces];
     this.validationActions = VAP_VALIDATION_ACTIONS[policy.enforcement];
 
     this.policy = new ValidatingAdmissionPolicy(this, 'policy', {
-      metadata: { name: policy.name },
+      metadata: { name },
       spec: {
         // An expression that errors denies the request rather than admitting it.
         failurePolicy: 'Fail',
         matchConstraints: { resourceRules: vapResourceRules(policy.workloads) },
-        variables: [...vapPreludeVariables(this.repos), ...ALLOWED_REPOS_VARIABLES],
-        validations: [...vapValidations()],
+        variables: [...vapPreludeVariables(this.repos), ...allowedReposVariables(slots)],
+        validations: [...vapValidations(slots)],
       },
     });
 
     this.binding = new ValidatingAdmissionPolicyBinding(this, 'binding', {
-      metadata: { name: policy.name },
+      metadata: { name },
       spec: {
-        policyName: policy.name,
+        policyName: name,
         validationActions: [...this.validationActions],
         matchResources: {
           namespaceSelector: {

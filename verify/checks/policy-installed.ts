@@ -129,7 +129,8 @@ function webhookActions(spec: { enforcementAction?: string; scopedEnforcementAct
     .map((s) => s.action ?? '?');
 }
 
-async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifests): Promise<CheckOutcome> {
+async function azurePolicy(ctx: CheckContext, p: AzurePolicyManifests): Promise<CheckOutcome> {
+  const { api, cluster } = ctx;
   const enforcement = cluster.policy!.enforcement;
   const want = ADDON_ENFORCEMENT_ACTION[enforcement];
   const wantText = want === 'scoped' ? 'scoped with warn at admission' : want;
@@ -180,12 +181,15 @@ async function azurePolicy({ api, cluster }: CheckContext, p: AzurePolicyManifes
   ].filter(Boolean);
   const violations = (constraint.status as { totalViolations?: number } | undefined)?.totalViolations;
   const audit = typeof violations === 'number' ? `; audit: ${violations} existing violation(s)` : '';
+  // The add-on judges containers only; the companion VAP judges image volumes.
+  const volumes = await vap(ctx, p.imageVolumes);
   return {
-    passed: problems.length === 0,
-    expected,
+    passed: problems.length === 0 && volumes.passed,
+    expected: `${expected}; for image volumes: ${volumes.expected}`,
     got:
       `${ADDON_CONSTRAINT.kind} ${name} present, enforcementAction ${action}` +
-      (problems.length ? `; ${problems.join('; ')}` : `, imageRegex, namespaces and excluded namespaces as synthesized${audit}`),
+      (problems.length ? `; ${problems.join('; ')}` : `, imageRegex, namespaces and excluded namespaces as synthesized${audit}`) +
+      `; image volumes: ${volumes.got}`,
   };
 }
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RE2JS } from '@bufbuild/re2';
 import { parseAllDocuments } from 'yaml';
+import { renderCluster } from '../../../charts/render';
 import { ADDON_CONSTRAINT, allowedImagesParameters } from '../../../config/azure-policy-definition';
 import { loadConfig } from '../../../config/load';
 import type { ClusterConfig } from '../../../config/model';
@@ -132,7 +133,15 @@ export function azurePolicyUnderTest(cluster: ClusterConfig): PolicyUnderTest {
   const policy = cluster.policy!;
   const params = allowedImagesParameters(policy);
   const sub = cluster.subscriptionId ?? '00000000-0000-0000-0000-000000000000';
+  // The companion VAP for image volumes, as GitOps applied it from dist/<cluster>/policy/ for
+  // this (deployed) config.
+  const [vap, binding] = [...renderCluster(cluster)]
+    .filter(([path]) => path.startsWith('policy/') && !path.endsWith('kustomization.yaml'))
+    .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS()))
+    .filter((o) => o?.kind?.startsWith('ValidatingAdmissionPolicy'));
   return {
+    vap,
+    binding,
     addon: {
       // `resourcegroups` lowercased: how it appears in a public kubectl transcript of such a constraint.
       ours: shapes.addonConstraint({
@@ -244,7 +253,10 @@ export class FakeCluster {
     if (method === 'GET' && (m = path.match(/^\/apis\/admissionregistration\.k8s\.io\/v1\/(validatingadmissionpolicies|validatingadmissionpolicybindings)\/([^/]+)$/))) {
       const [, resource, name] = m;
       const applied = resource === 'validatingadmissionpolicies' ? p.vap : p.binding;
-      if (b.installed !== 'vap' || name !== applied?.metadata?.name) return json(404, shapes.notFoundStatus(resource, 'admissionregistration.k8s.io', name));
+      // vap, or the image-volume companion of azure-policy.
+      if (!(b.installed === 'vap' || b.installed === 'azure-policy') || name !== applied?.metadata?.name) {
+        return json(404, shapes.notFoundStatus(resource, 'admissionregistration.k8s.io', name));
+      }
       return json(
         200,
         resource === 'validatingadmissionpolicies'
