@@ -190,7 +190,8 @@ export async function runVerify(root: string, cp: ControlPlane, api: Requester, 
   }
   const outcomes: Array<Failure | undefined> = [];
   if (r.code !== 0 && r.code !== 1) outcomes.push(fail('exit code', `verify exited ${r.code}:\n${r.stderr}${r.stdout}`));
-  if (/forbidden/i.test(r.stdout + r.stderr)) {
+  // An RBAC refusal names the user ("User \"aks-day2-verify\" cannot list resource …"); a policy's denial does not.
+  if (new RegExp(`User \\\\?"${cp.limitedUser}\\\\?" cannot `).test(r.stdout + r.stderr)) {
     outcomes.push(fail('permissions', `a request was refused: docs/verify.md's list of permissions is incomplete:\n${r.stdout}${r.stderr}`));
   }
   for (const [id, want] of Object.entries(expectations(cluster))) {
