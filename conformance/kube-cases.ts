@@ -158,9 +158,11 @@ interface Rendered {
   readonly binding: any;
 }
 
-function render(group: PolicyCaseGroup, action: Action): Rendered {
+/** The group's VAP (or, `imageVolumesOnly`, the companion the azure-policy engine ships) with `action`. */
+function render(group: PolicyCaseGroup, action: Action, imageVolumesOnly = false): Rendered {
   const [policy, binding] = new AllowedReposVapChart(new App({ outdir: '.unused' }), 'vap', {
-    policy: { ...groupPolicy(group), engine: 'vap' },
+    policy: { ...groupPolicy(group), engine: imageVolumesOnly ? 'azure-policy' : 'vap' },
+    imageVolumesOnly,
   }).toJson();
   return { policy, binding: { ...binding, spec: { ...binding.spec, validationActions: [action] } } };
 }
@@ -171,12 +173,13 @@ function predict(rendered: Rendered, group: PolicyCaseGroup, c: PolicyCase): Rev
 
 const PROBE_IMAGE = 'conformance.invalid/probe:1';
 
-/** A Pod the group's policy must judge, with an image no group allows. */
+/** A Pod the group's policy (and its companion) must judge, with an image no group allows. */
 function probe(group: PolicyCaseGroup): PolicyCase {
   return {
     name: 'conformance-probe',
     description: 'is the policy in effect?',
-    object: { name: 'probe', namespace: group.namespaces[0], spec: { containers: [['app', PROBE_IMAGE]] } },
+    // A container and an image volume: the companion policy judges only the volume.
+    object: { name: 'probe', namespace: group.namespaces[0], spec: { containers: [['app', PROBE_IMAGE]], imageVolumes: [['probe', PROBE_IMAGE]] } },
     denied: true,
   };
 }
@@ -273,8 +276,20 @@ export async function runCaseTable(cp: ControlPlane, api: Requester, progress: P
     const cases = group.cases.filter((c) => operationOf(c) !== 'AUDIT'); // a VAP never sees Gatekeeper's audit
     progress.note(`case table: group ${group.name}, ${cases.length} requests × Deny, Warn, Audit`);
     let previous: Rendered | undefined;
-    for (const action of ['Deny', 'Warn', 'Audit'] as const) {
-      const rendered = render(group, action);
+    const passes = [
+      ...(['Deny', 'Warn', 'Audit'] as const).map((action) => ({ action, companion: false })),
+      // The azure-policy engine's companion, which judges image volumes only.
+      { action: 'Deny' as const, companion: true },
+    ];
+    for (const { action, companion } of passes) {
+      const rendered = render(group, action, companion);
+      if (previous && previous.policy.metadata.name !== rendered.policy.metadata.name) {
+        // Another policy: the previous one goes first, and must be gone before the next counts.
+        await api('DELETE', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${previous.binding.metadata.name}`);
+        await api('DELETE', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${previous.policy.metadata.name}`);
+        await inEffect(api, undefined, group);
+        previous = undefined;
+      }
       if (!previous) {
         const p = await api('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', rendered.policy);
         if (p.status !== 201) throw new Error(`creating the VAP of group ${group.name}: ${p.status} ${p.body?.message}`);
@@ -297,7 +312,8 @@ export async function runCaseTable(cp: ControlPlane, api: Requester, progress: P
         const answer = await send(api, group, c);
         const annotations = action === 'Audit' ? auditAnnotations(cp, answer.auditId) : undefined;
         const problem = compare(action, c, answer, review, annotations);
-        outcomes.push(problem ? fail(`${group.name}/${c.name} (${action}; ${c.description})`, problem) : undefined);
+        const label = companion ? `${action}, azure-policy companion` : action;
+        outcomes.push(problem ? fail(`${group.name}/${c.name} (${label}; ${c.description})`, problem) : undefined);
       }
       previous = rendered;
     }

@@ -17,6 +17,7 @@ import { AllowedReposTemplateChart } from '../../charts/policy/allowed-repos-tem
 import { AllowedReposVapChart } from '../../charts/policy/allowed-repos-vap-chart';
 import { groupConstraint, groupPolicy } from '../../charts/policy/gator-suite';
 import { reviewBoth, reviewGatekeeper, reviewVap, type Review } from './cel-harness';
+import { imageAllowed } from '../../config/image-rule';
 
 const template = new AllowedReposTemplateChart(new App({ outdir: '.unused' }), 'template').toJson()[0];
 
@@ -87,6 +88,32 @@ describe('ValidatingAdmissionPolicy: policy + binding (Deny), cel-js and @bufbui
   });
 });
 
+describe('azure-policy companion: the VAP that judges image volumes only (the add-on judges containers)', () => {
+  // A VAP sees admission requests only. Expected: refused exactly when an image volume the
+  // request introduces (per slot: not the same name with the same reference in the old object)
+  // is not admitted by the list; containers are never named.
+  const vapRows = rows.filter(([, , group, c]) => operationOf(c) !== 'AUDIT' && (group.repos ?? []).some((r) => r !== ''));
+  const volumeSlots = (spec: PolicyCase['object']['spec'] | undefined) => (spec?.imageVolumes ?? []).map(([n, r]) => JSON.stringify([n, r ?? '']));
+
+  it.each(vapRows)('%s / %s', (_g, _c, group, c) => {
+    const [policy, binding] = new AllowedReposVapChart(new App({ outdir: '.unused' }), 'vap', {
+      policy: { ...groupPolicy(group), engine: 'azure-policy' },
+      imageVolumesOnly: true,
+    }).toJson();
+    expect(policy.metadata.name).toBe(`${group.constraintName}-image-volumes`);
+    const review = reviewBoth((engine) => reviewVap(engine, policy, binding, caseAdmission(c)));
+    const old = new Set(volumeSlots(c.request?.oldSpec));
+    const introduced = (c.object.spec.imageVolumes ?? []).filter(([n, r]) => !old.has(JSON.stringify([n, r ?? ''])));
+    const judged = review.matched && ['CREATE', 'UPDATE'].includes(operationOf(c));
+    const refused = judged && introduced.some(([, r]) => r === undefined || !imageAllowed(r, group.repos!));
+    expect(review.violations).toHaveLength(refused ? 1 : 0);
+    for (const v of review.violations) {
+      expect(v).toMatch(/^volume "/);
+      expect(v).not.toContain('container "');
+    }
+  });
+});
+
 describe('the table covers what issue 9 asks for', () => {
   const all = rows.map(([, , group, c]) => ({ group, c }));
   const images = (c: PolicyCase) =>
@@ -97,6 +124,7 @@ describe('the table covers what issue 9 asks for', () => {
     ['containers', (c: PolicyCase) => c.object.spec.containers.length > 0 && !c.object.spec.initContainers && !c.object.spec.ephemeralContainers],
     ['initContainers', (c: PolicyCase) => !!c.object.spec.initContainers],
     ['ephemeralContainers', (c: PolicyCase) => !!c.object.spec.ephemeralContainers],
+    ['image volumes', (c: PolicyCase) => !!c.object.spec.imageVolumes],
   ])('%s: an allowed and a denied case', (_list, uses) => {
     expect(some((c) => uses(c) && !c.denied)).toBe(true);
     expect(some((c) => uses(c) && c.denied)).toBe(true);
@@ -109,6 +137,16 @@ describe('the table covers what issue 9 asks for', () => {
     expect(some((c) => c.request?.subResource === 'ephemeralcontainers' && oldHasBad(c) && c.denied)).toBe(true);
     expect(some((c) => c.request?.subResource === 'ephemeralcontainers' && oldHasBad(c) && !c.denied)).toBe(true);
     expect(some((c) => c.request?.subResource === 'status' && !c.denied)).toBe(true);
+  });
+
+  it('issue 17: image volumes on every workload kind; per-slot updates; kubectl debug with a borrowed image', () => {
+    for (const k of WORKLOAD_KINDS) expect(some((c) => kindOf(c) === k.kind && !!c.object.spec.imageVolumes && c.denied)).toBe(true);
+    // An image the old object runs elsewhere is no pass in another slot.
+    const oldImages = (c: PolicyCase) => new Set([...(c.request?.oldSpec?.containers ?? []), ...(c.request?.oldSpec?.initContainers ?? [])].map(([, i]) => i));
+    const borrows = (c: PolicyCase) => [...c.object.spec.containers, ...(c.object.spec.ephemeralContainers ?? []), ...(c.object.spec.imageVolumes ?? [])].some(([, i]) => oldImages(c).has(i));
+    expect(some((c) => operationOf(c) === 'UPDATE' && !c.request?.subResource && borrows(c) && c.denied)).toBe(true);
+    expect(some((c) => c.request?.subResource === 'ephemeralcontainers' && borrows(c) && c.denied)).toBe(true);
+    expect(some((c) => operationOf(c) === 'UPDATE' && !!c.request?.oldSpec?.imageVolumes && !c.denied)).toBe(true);
   });
 
   it('DELETE and CONNECT of a non-compliant Pod are never refused', () => {
