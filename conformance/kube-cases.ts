@@ -199,6 +199,28 @@ async function inEffect(api: Requester, rendered: Rendered | undefined, group: P
   }
 }
 
+/**
+ * Waits until the controller manager has type-checked the policy (status.observedGeneration
+ * reaches metadata.generation), then fails on any expression warning it recorded.
+ */
+async function typeChecked(api: Requester, name: string): Promise<Failure | undefined> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const a = await api('GET', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${name}`);
+    const status = a.body?.status;
+    if (status?.observedGeneration === a.body?.metadata?.generation && status?.typeChecking) {
+      const warnings: Array<{ fieldRef?: string; warning?: string }> = status.typeChecking.expressionWarnings ?? [];
+      return warnings.length === 0
+        ? undefined
+        : { file: TABLE, object: `ValidatingAdmissionPolicy ${name} (type check)`, message: warnings.map((w) => `${w.fieldRef}: ${w.warning}`).join('\n') };
+    }
+    if (Date.now() > deadline) {
+      return { file: TABLE, object: `ValidatingAdmissionPolicy ${name} (type check)`, message: 'kube-controller-manager did not type-check it within 120 s' };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** The audit annotation the API server recorded for a request, by its Audit-Id. */
 function auditAnnotations(cp: ControlPlane, auditId: string | undefined): Record<string, string> | undefined {
   if (!auditId) return undefined;
@@ -295,8 +317,10 @@ export async function runCaseTable(cp: ControlPlane, api: Requester, progress: P
         if (p.status !== 201) throw new Error(`creating the VAP of group ${group.name}: ${p.status} ${p.body?.message}`);
         const b = await api('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings', rendered.binding);
         if (b.status !== 201) throw new Error(`creating the binding of group ${group.name}: ${b.status} ${b.body?.message}`);
-        // The API server type-checks a policy and reports what it found in its status.
-        for (const w of p.warnings) outcomes.push(fail(`ValidatingAdmissionPolicy ${group.constraintName}`, `warning on create: ${w}`));
+        for (const w of p.warnings) outcomes.push(fail(`ValidatingAdmissionPolicy ${rendered.policy.metadata.name}`, `warning on create: ${w}`));
+        // kube-controller-manager type-checks each expression against the schemas of the kinds
+        // the policy matches and writes what it found into the status.
+        outcomes.push(await typeChecked(api, rendered.policy.metadata.name));
       } else {
         const name = rendered.binding.metadata.name;
         const current = await api('GET', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${name}`);
