@@ -116,3 +116,77 @@ if (process.env.BENCH_TEST !== '0') {
     for (const f of files) console.log(`  ${fmt(f.ms).padStart(8)}  ${f.name} (${f.tests} tests)`);
   }
 }
+
+// `verify --all` over a fleet of loopback clusters (BENCH_FLEET, default 100; 0 skips): the
+// example cluster repeated, synthesized, each with its own emulated API server on 127.0.0.1 (the
+// tests' __tests__/verify/helpers: Gatekeeper's policy, a smoke Job that completes) and its own
+// kubeconfig context, checked by the real command at its default --parallel. Target: 100 clusters
+// under 60 s on 2 cores. The servers run in this process, so the command runs beside it.
+const fleetSize = Number(process.env.BENCH_FLEET ?? 100);
+if (fleetSize > 0) {
+  (async () => {
+    const { spawn } = require('node:child_process');
+    const { loadTs } = require('./load-ts.cjs');
+    // The test helpers register their temp folders' cleanup with jest's afterAll; here the
+    // bench's own clean-up at exit runs them.
+    const cleanups = [];
+    globalThis.afterAll = (fn) => cleanups.push(fn);
+    process.on('exit', () => cleanups.forEach((fn) => fn()));
+    const { FakeCluster, policyUnderTest } = loadTs('__tests__/verify/helpers/fake-cluster.ts');
+    const { startFakeApiServer } = loadTs('__tests__/verify/helpers/fake-api-server.ts');
+    const cwd = mkdtempSync(join(tmpdir(), 'aks-day2-bench-fleet-'));
+    const config = join(cwd, 'config.yaml');
+    writeFileSync(config, configOf(fleetSize));
+    const dist = join(cwd, 'dist');
+    const synth = spawnSync(process.execPath, [join(root, 'scripts', 'run.cjs'), 'synth', '--only', 'kubernetes', '--config', config], {
+      cwd,
+      env: { ...process.env, CDK8S_OUTDIR: dist },
+      encoding: 'utf8',
+    });
+    if (synth.status !== 0) {
+      console.error(`bench: synth of the fleet failed (exit ${synth.status}): ${synth.stderr.split('\n')[0]}`);
+      process.exit(1);
+    }
+    const clusters = YAML.parse(readFileSync(config, 'utf8')).clusters;
+    const servers = [];
+    for (const c of clusters) {
+      servers.push({ aks: c.aksName, server: await startFakeApiServer(new FakeCluster({ installed: 'gatekeeper' }, policyUnderTest(join(dist, c.name)))) });
+    }
+    const kubeconfig = join(cwd, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        // Plain HTTP on loopback: client-node speaks it only with insecure-skip-tls-verify.
+        clusters: servers.map((s) => ({ name: s.aks, cluster: { server: s.server.url, 'insecure-skip-tls-verify': true } })),
+        users: [{ name: 'bench', user: { token: 'bench-token-not-a-secret' } }],
+        contexts: servers.map((s) => ({ name: s.aks, context: { cluster: s.aks, user: 'bench' } })),
+        'current-context': servers[0].aks,
+      }),
+    );
+    const start = process.hrtime.bigint();
+    // --timeout 10: the emulated Jobs complete on their second poll (every timeout/20 s).
+    const child = spawn(
+      process.execPath,
+      ['-r', probe, join(root, 'scripts', 'run.cjs'), 'verify', '--all', '--config', config, '--dist', dist, '--kubeconfig', kubeconfig, '--timeout', '10', '--junit', join(cwd, 'verify.xml')],
+      { cwd, env: { ...process.env, KUBECONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    for (const s of servers) await s.server.close();
+    rmSync(cwd, { recursive: true, force: true });
+    const rss = Number(/BENCH_MAXRSS=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
+    const last = stdout.trim().split('\n').pop();
+    if (code !== 0) {
+      console.error(`bench: verify --all over ${fleetSize} clusters failed (exit ${code}): ${last}`);
+      if (process.env.BENCH_DEBUG) console.error(stdout + stderr);
+      process.exit(1);
+    }
+    console.log(`verify --all, ${fleetSize} loopback clusters (default --parallel): ${fmt(ms)} wall, ${rss.toFixed(0)} MiB peak; ${last}`);
+  })();
+}

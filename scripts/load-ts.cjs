@@ -3,7 +3,7 @@
 'use strict';
 const { buildSync } = require('esbuild');
 const { createRequire } = require('node:module');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 
 const root = join(__dirname, '..');
 
@@ -22,7 +22,9 @@ function loadTs(relativePath) {
     logLevel: 'warning',
   });
   const mod = { exports: {} };
-  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(entry));
+  // __dirname and __filename are the entry's: bundled code that uses them (test helpers finding
+  // their fixtures) sits beside it.
+  new Function('module', 'exports', 'require', '__filename', '__dirname', outputFiles[0].text)(mod, mod.exports, createRequire(entry), entry, dirname(entry));
   return mod.exports;
 }
 

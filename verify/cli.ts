@@ -9,8 +9,8 @@ import { ALL_CHECKS } from './checks';
 import { ConnectError, locateKubeconfig, type KubeconfigSource } from './kubeconfig-source';
 import type { Connection } from './kube-api';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles, type PolicyManifests, type SmokeManifests } from './manifests';
-import { junitXml, printable, resultLines, summaryLine } from './report';
-import { runChecks } from './runner';
+import { junitDocument, junitXml, printable, resultLines, summaryLine } from './report';
+import { runChecks, type CheckResult } from './runner';
 
 /**
  * `aks-day2 verify`: the runbook's post-provisioning checks against the current kubeconfig
@@ -23,11 +23,17 @@ export const EXIT = { passed: 0, failed: 1, usage: 2, setup: 3 } as const;
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
 
+export const DEFAULT_PARALLEL = 4;
+
 export const HELP = `usage: aks-day2 verify --cluster <name> [options]
+       aks-day2 verify --all | --cluster <a>,<b>,… [--parallel <n>] [options]
        npm run verify -- --cluster <name> [options]
 
 Runs the runbook's post-provisioning checks against the cluster of the current kubeconfig
-context (or --context), using the names synthesized into dist/<cluster>/:
+context (or --context), using the names synthesized into dist/<cluster>/. With --all (every
+cluster of the config) or several --cluster names, each cluster is checked in the kubeconfig
+context that az aks get-credentials names after it: <aksName>, or <aksName>-admin
+(az aks get-credentials --admin), --parallel at a time:
 
   nodes             the API server answers; every node is Ready (names the ones that are not)
   api-endpoints     the API server's endpoint IPs, from the EndpointSlices of service
@@ -49,30 +55,38 @@ context (or --context), using the names synthesized into dist/<cluster>/:
                     that are not Ready are named
 
 options:
-  --cluster <name>           cluster from the config; required
+  --cluster <name>[,<name>…] cluster(s) from the config; required unless --all
+  --all                      every cluster of the config
+  --parallel <n>             with several clusters: how many are checked at once (default ${DEFAULT_PARALLEL})
   --config <file>            the config (default: ${CONFIG_ENV}, else ${DEFAULT_CONFIG_PATH})
   --only <ids>               comma-separated check ids to run (default: every check the config enables)
   --timeout <seconds>        bound on waiting for the smoke Job (default ${DEFAULT_TIMEOUT_SECONDS})
   --request-timeout <seconds>  bound on each API request (default ${DEFAULT_REQUEST_TIMEOUT_SECONDS})
   --junit <file>             also write the results as JUnit XML
-  --context <name>           kubeconfig context to use instead of the current one
+  --context <name>           kubeconfig context to use instead of the current one (one cluster only)
   --kubeconfig <path>        kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
   --dist <dir>               where the synthesized manifests are (default dist)
   -h, --help                 this text
 
 Results go to stdout, one line per check: PASS/FAIL/SKIP, id, what was expected, what came
-back, elapsed time. Progress lines and warnings go to stderr. Credentials are never printed.
+back, elapsed time; with several clusters, each cluster's block as it finishes, then a summary
+table (cluster, passed, failed, not run, slowest check), and --junit writes one <testsuite> per
+cluster. Progress lines and warnings go to stderr. Credentials are never printed.
 
 exit codes:
-  0  every selected check passed
-  1  a check failed or could not run (unreachable API, 401/403, timeouts count here)
+  0  every selected check passed (of every cluster)
+  1  a check failed or could not run (unreachable API, 401/403, timeouts count here); with
+     several clusters: any cluster failed, also one that could not be set up
   2  usage error: unknown option or check id, missing or unknown --cluster
   3  setup error before any check ran: invalid config, dist/<cluster>/ missing or stale,
      no usable kubeconfig
 `;
 
 interface Options {
+  /** --cluster: one name, or several separated by commas. */
   readonly cluster?: string;
+  readonly all: boolean;
+  readonly parallel: number;
   /** --config: the config file instead of AKS_DAY2_CONFIG / the fleet config. */
   readonly config?: string;
   readonly only?: readonly CheckId[];
@@ -125,7 +139,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     return EXIT.passed;
   }
 
-  // 1. Config and cluster.
+  // 1. Config and cluster(s).
   const configPath = resolveConfigPath(options.config, env);
   let clusters: readonly ClusterConfig[];
   try {
@@ -135,25 +149,83 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     return setupFailed(io, options, options.cluster ?? 'unknown', e.message, started, deps.clock);
   }
   const known = clusters.map((c) => c.name).join(', ');
-  if (!options.cluster) {
-    io.err(`aks-day2 verify: --cluster is required (clusters in ${configPath}: ${known})`);
+  if (!options.cluster && !options.all) {
+    io.err(`aks-day2 verify: --cluster or --all is required (clusters in ${configPath}: ${known})`);
     return EXIT.usage;
   }
-  const cluster = clusters.find((c) => c.name === options.cluster);
-  if (!cluster) {
-    io.err(`aks-day2 verify: unknown cluster "${options.cluster}"; clusters in ${configPath}: ${known}`);
+  if (options.cluster && options.all) {
+    io.err('aks-day2 verify: --cluster and --all exclude each other: --all is every cluster of the config');
     return EXIT.usage;
   }
+  const names = options.all ? clusters.map((c) => c.name) : options.cluster!.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !clusters.some((c) => c.name === n));
+  if (unknown.length > 0 || names.length === 0) {
+    io.err(`aks-day2 verify: unknown cluster${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `"${n}"`).join(', ') || '(none given)'}; clusters in ${configPath}: ${known}`);
+    return EXIT.usage;
+  }
+  const selected = names.map((n) => clusters.find((c) => c.name === n)!);
+  // One cluster: --only names checks that must apply to it. Several: each runs those that do.
+  if (options.only && selected.length === 1 && !options.all) {
+    for (const cluster of selected) {
+      const inapplicable = ALL_CHECKS.filter((c) => options.only!.includes(c.id)).map((c) => [c.id, c.notApplicable(cluster)]).filter(([, why]) => why);
+      if (inapplicable.length > 0) {
+        io.err(`aks-day2 verify: ${inapplicable.map(([id, why]) => `${id} does not apply: ${why}`).join('; ')} (cluster ${cluster.name} in ${configPath})`);
+        return EXIT.usage;
+      }
+    }
+  }
+  if (selected.length === 1 && !options.all) {
+    const run = await verifyCluster(selected[0]!, configPath, options, env, io, deps, options.context);
+    if (options.junit) {
+      const written = writeJunit(options.junit, run.redact(junitXml(run.cluster, run.results, run.totalMs, run.setupError)));
+      if (written) io.err(written);
+    }
+    return run.setupError ? EXIT.setup : run.results.every((r) => r.status === 'passed') ? EXIT.passed : EXIT.failed;
+  }
+  if (options.context) {
+    io.err('aks-day2 verify: --context names one context; with several clusters each is checked in its own (<aksName>, or <aksName>-admin)');
+    return EXIT.usage;
+  }
+  return verifyFleet(selected, configPath, options, env, io, deps, started);
+}
 
-  // 2. Which checks: --only as given (each must apply), else every check that applies.
+/** One cluster's run, with what printing it needs. */
+interface ClusterRun {
+  readonly cluster: string;
+  readonly results: readonly CheckResult[];
+  readonly totalMs: number;
+  readonly setupError?: string;
+  readonly redact: (text: string) => string;
+}
+
+/**
+ * Checks one cluster: names from dist/<cluster>/, a connection (to `context`, else the
+ * kubeconfig's current one), the checks. Every line goes to `io`; a setup problem ends the run
+ * with `setupError` (nothing else is printed on stdout).
+ */
+async function verifyCluster(
+  cluster: ClusterConfig,
+  configPath: string,
+  options: Options,
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  deps: VerifyDeps,
+  context: string | undefined,
+  candidates?: readonly string[],
+): Promise<ClusterRun> {
+  const started = deps.clock.now();
+  const setup = (message: string): ClusterRun => {
+    io.err(`aks-day2 verify: ${message}`);
+    return { cluster: cluster.name, results: [], totalMs: deps.clock.now() - started, setupError: message, redact: (t) => t };
+  };
+
+  // 2. Which checks: those of --only that apply (for one cluster the caller has refused the others), else every check that applies.
   let checks: Check[];
   const notes: string[] = [];
   if (options.only) {
-    checks = ALL_CHECKS.filter((c) => options.only!.includes(c.id));
-    const inapplicable = checks.map((c) => [c.id, c.notApplicable(cluster)]).filter(([, why]) => why);
-    if (inapplicable.length > 0) {
-      io.err(`aks-day2 verify: ${inapplicable.map(([id, why]) => `${id} does not apply: ${why}`).join('; ')} (cluster ${cluster.name} in ${configPath})`);
-      return EXIT.usage;
+    checks = ALL_CHECKS.filter((c) => options.only!.includes(c.id) && !c.notApplicable(cluster));
+    for (const c of ALL_CHECKS.filter((x) => options.only!.includes(x.id) && x.notApplicable(cluster))) {
+      notes.push(`note: ${c.id} not run: ${c.notApplicable(cluster)}`);
     }
   } else {
     checks = ALL_CHECKS.filter((c) => !c.notApplicable(cluster));
@@ -173,25 +245,32 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     }
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
-    return setupFailed(io, options, cluster.name, e.message, started, deps.clock);
+    return setup(e.message);
   }
 
-  // 4. Credentials: where they are, then a connection.
+  // 4. Credentials: where they are, then a connection (the first candidate context that exists).
   const rg = cluster.resourceGroup;
   const hint = `Get credentials with: az aks get-credentials -g ${rg} -n ${cluster.aksName}`;
   const source = locateKubeconfig(options.kubeconfig, env, hint);
-  if ('error' in source) return setupFailed(io, options, cluster.name, source.error, started, deps.clock);
-  let connection: Connection;
-  try {
-    connection = await deps.connect(source, { context: options.context, requestTimeoutMs: options.requestTimeoutMs });
-  } catch (e) {
-    if (!(e instanceof ConnectError)) throw e;
-    return setupFailed(io, options, cluster.name, e.message, started, deps.clock);
+  if ('error' in source) return setup(source.error);
+  let connection: Connection | undefined;
+  const tried = candidates ?? [context];
+  for (const ctx of tried) {
+    try {
+      connection = await deps.connect(source, { context: ctx, requestTimeoutMs: options.requestTimeoutMs });
+      break;
+    } catch (e) {
+      if (!(e instanceof ConnectError)) throw e;
+      // A context that is not there: try the next name; anything else ends this cluster.
+      if (!candidates || !/not in the kubeconfig/.test(e.message)) return setup(e.message);
+    }
   }
+  if (!connection) return setup(`no kubeconfig context ${tried.map((c) => `"${c}"`).join(' or ')} for cluster ${cluster.name}. ${hint}`);
 
   // From here on every line passes through redact(): a token must not reach a log even if a
   // server or an error echoes it.
-  const redact = (text: string) => redactSecrets(text, connection.secrets());
+  const secrets = connection.secrets;
+  const redact = (text: string) => redactSecrets(text, secrets());
   const out = (line: string) => io.out(redact(line));
   const err = (line: string) => io.err(redact(line));
 
@@ -222,13 +301,80 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   );
   const totalMs = deps.clock.now() - started;
   out(summaryLine(cluster.name, results, totalMs));
-  if (options.junit) {
-    const written = writeJunit(options.junit, redact(junitXml(cluster.name, results, totalMs)));
-    if (written) err(written);
-  }
-  return results.every((r) => r.status === 'passed') ? EXIT.passed : EXIT.failed;
+  return { cluster: cluster.name, results, totalMs, redact };
 }
 
+/**
+ * Several clusters, `--parallel` at a time, each in its own kubeconfig context: its lines are
+ * held and printed as one block when it finishes (blocks never interleave), progress goes to
+ * stderr as clusters finish, and a summary table ends the run. One cluster that cannot be
+ * reached or set up fails only itself.
+ */
+async function verifyFleet(
+  clusters: readonly ClusterConfig[],
+  configPath: string,
+  options: Options,
+  env: NodeJS.ProcessEnv,
+  io: Io,
+  deps: VerifyDeps,
+  started: number,
+): Promise<number> {
+  const runs: ClusterRun[] = new Array(clusters.length);
+  let next = 0;
+  let done = 0;
+  io.err(`... verify: ${clusters.length} cluster(s) from ${configPath}, ${Math.min(options.parallel, clusters.length)} at a time`);
+  const worker = async () => {
+    for (let i = next++; i < clusters.length; i = next++) {
+      const cluster = clusters[i]!;
+      const lines: Array<['out' | 'err', string]> = [];
+      const buffered: Io = { out: (l) => lines.push(['out', l]), err: (l) => lines.push(['err', l]) };
+      const candidates = [cluster.aksName, `${cluster.aksName}-admin`];
+      const run = await verifyCluster(cluster, configPath, options, env, buffered, deps, undefined, candidates);
+      runs[i] = run;
+      done++;
+      for (const [stream, line] of lines) (stream === 'out' ? io.out : io.err)(line);
+      const failed = run.setupError ? 'setup failed' : `${run.results.filter((r) => r.status === 'passed').length} passed, ${run.results.filter((r) => r.status === 'failed').length} failed`;
+      io.err(`... verify: [${done}/${clusters.length}] ${cluster.name}: ${failed} (${(run.totalMs / 1000).toFixed(2)} s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.parallel, clusters.length) }, worker));
+
+  const totalMs = deps.clock.now() - started;
+  for (const line of fleetSummary(runs, totalMs)) io.out(line);
+  if (options.junit) {
+    const xml = junitDocument(runs, totalMs);
+    const written = writeJunit(options.junit, runs.reduce((text, r) => r.redact(text), xml));
+    if (written) io.err(written);
+  }
+  return runs.every((r) => !r.setupError && r.results.every((x) => x.status === 'passed')) ? EXIT.passed : EXIT.failed;
+}
+
+/** The table that ends a run over several clusters, and one line saying how it went. */
+export function fleetSummary(runs: readonly ClusterRun[], totalMs: number): string[] {
+  const rows = runs.map((r) => {
+    const count = (s: CheckResult['status']) => String(r.results.filter((x) => x.status === s).length);
+    const slowest = [...r.results].sort((a, b) => b.elapsedMs - a.elapsedMs)[0];
+    return [
+      r.cluster,
+      r.setupError ? '-' : count('passed'),
+      r.setupError ? '-' : count('failed'),
+      r.setupError ? '-' : count('skipped'),
+      r.setupError ? `setup failed: ${printable(r.setupError)}` : slowest ? `${slowest.id} ${(slowest.elapsedMs / 1000).toFixed(2)} s` : '-',
+    ];
+  });
+  const header = ['cluster', 'passed', 'failed', 'not run', 'slowest check'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const failed = runs.filter((r) => r.setupError || r.results.some((x) => x.status !== 'passed')).map((r) => r.cluster);
+  return [
+    '',
+    line(header),
+    ...rows.map((r) => line(r)),
+    `verify: ${runs.length - failed.length} of ${runs.length} cluster(s) passed${failed.length ? ` (failed: ${failed.join(', ')})` : ''} in ${(totalMs / 1000).toFixed(2)} s`,
+  ];
+}
+
+/** A setup problem before any cluster is known (the config): exit 3, and a JUnit saying why. */
 function setupFailed(io: Io, options: Options, cluster: string, message: string, started: number, clock: Clock): number {
   io.err(`aks-day2 verify: ${message}`);
   if (options.junit) {
@@ -270,18 +416,19 @@ function withoutUserinfo(server: string): string {
   }
 }
 
-const VALUE_FLAGS = ['cluster', 'config', 'only', 'timeout', 'request-timeout', 'junit', 'context', 'kubeconfig', 'dist'] as const;
+const VALUE_FLAGS = ['cluster', 'config', 'only', 'timeout', 'request-timeout', 'junit', 'context', 'kubeconfig', 'dist', 'parallel'] as const;
 
 /** Parse argv (after `verify`). Accepts `--flag value` and `--flag=value`. */
 export function parseArgs(argv: readonly string[]): Options | { error: string } {
   const parsed = parseFlags(argv, {
     ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
     help: { type: 'boolean', short: 'h' },
+    all: { type: 'boolean' },
   });
   if ('error' in parsed) return parsed;
   const values = new Map(
     Object.entries(parsed.values)
-      .filter(([k]) => k !== 'help')
+      .filter(([k]) => k !== 'help' && k !== 'all')
       .map(([k, v]) => [`--${k}`, String(v)]),
   );
   const help = parsed.values.help === true;
@@ -305,9 +452,14 @@ export function parseArgs(argv: readonly string[]): Options | { error: string } 
   if (typeof timeoutMs !== 'number') return timeoutMs;
   const requestTimeoutMs = seconds('--request-timeout', DEFAULT_REQUEST_TIMEOUT_SECONDS);
   if (typeof requestTimeoutMs !== 'number') return requestTimeoutMs;
+  const rawParallel = values.get('--parallel');
+  const parallel = rawParallel === undefined ? DEFAULT_PARALLEL : /^[1-9]\d{0,2}$/.test(rawParallel) ? Number(rawParallel) : undefined;
+  if (parallel === undefined) return { error: `--parallel must be a whole number from 1 to 999, got "${rawParallel}"` };
 
   return {
     cluster: values.get('--cluster'),
+    all: parsed.values.all === true,
+    parallel,
     config: values.get('--config'),
     only,
     timeoutMs,

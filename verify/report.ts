@@ -45,30 +45,35 @@ export function xmlEscape(text: string): string {
 const attr = (text: string) => xmlEscape(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
-/**
- * JUnit XML in the shape CI systems read (Jenkins, GitLab, Azure Pipelines' PublishTestResults):
- * one testsuite per run, one testcase per check; a failed check is a <failure>, a check not run
- * is <skipped>, a run that could not start is one <error> testcase named `setup`.
- */
-export function junitXml(cluster: string, results: readonly CheckResult[], totalMs: number, setupError?: string): string {
-  const failures = results.filter((r) => r.status === 'failed').length;
-  const skipped = results.filter((r) => r.status === 'skipped').length;
-  const tests = results.length + (setupError ? 1 : 0);
-  const suite = `aks-day2 verify ${cluster}`;
-  const classname = `aks-day2.verify.${cluster}`;
+/** One cluster's run, as JUnit reports it: its results, or the setup error that stopped it. */
+export interface SuiteRun {
+  readonly cluster: string;
+  readonly results: readonly CheckResult[];
+  readonly totalMs: number;
+  readonly setupError?: string;
+}
+
+const counts = (run: SuiteRun) => ({
+  tests: run.results.length + (run.setupError ? 1 : 0),
+  failures: run.results.filter((r) => r.status === 'failed').length,
+  errors: run.setupError ? 1 : 0,
+  skipped: run.results.filter((r) => r.status === 'skipped').length,
+});
+
+function suiteLines(run: SuiteRun): string[] {
+  const { tests, failures, errors, skipped } = counts(run);
+  const classname = `aks-day2.verify.${run.cluster}`;
   const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="aks-day2 verify" tests="${tests}" failures="${failures}" errors="${setupError ? 1 : 0}" skipped="${skipped}" time="${secs(totalMs)}">`,
-    `  <testsuite name="${attr(suite)}" tests="${tests}" failures="${failures}" errors="${setupError ? 1 : 0}" skipped="${skipped}" time="${secs(totalMs)}">`,
+    `  <testsuite name="${attr(`aks-day2 verify ${run.cluster}`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(run.totalMs)}">`,
   ];
-  if (setupError) {
+  if (run.setupError) {
     lines.push(
       `    <testcase classname="${attr(classname)}" name="setup" time="0.000">`,
-      `      <error message="${attr(setupError)}" type="SetupError">${xmlEscape(setupError)}</error>`,
+      `      <error message="${attr(run.setupError)}" type="SetupError">${xmlEscape(run.setupError)}</error>`,
       '    </testcase>',
     );
   }
-  for (const r of results) {
+  for (const r of run.results) {
     lines.push(`    <testcase classname="${attr(classname)}" name="${attr(`${r.id}: ${r.title}`)}" time="${secs(r.elapsedMs)}">`);
     const body = [`expected: ${r.expected}`, `got: ${r.got}`, ...r.details].join('\n');
     if (r.status === 'failed') {
@@ -80,6 +85,27 @@ export function junitXml(cluster: string, results: readonly CheckResult[], total
     }
     lines.push('    </testcase>');
   }
-  lines.push('  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  lines.push('  </testsuite>');
+  return lines;
+}
+
+/**
+ * JUnit XML in the shape CI systems read (Jenkins, GitLab, Azure Pipelines' PublishTestResults):
+ * one testsuite per cluster, one testcase per check; a failed check is a <failure>, a check not
+ * run is <skipped>, a run that could not start is one <error> testcase named `setup`.
+ */
+export function junitDocument(runs: readonly SuiteRun[], totalMs: number): string {
+  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => runs.reduce((n, r) => n + counts(r)[k], 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="aks-day2 verify" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${secs(totalMs)}">`,
+    ...runs.flatMap(suiteLines),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** JUnit XML of one cluster's run. */
+export function junitXml(cluster: string, results: readonly CheckResult[], totalMs: number, setupError?: string): string {
+  return junitDocument([{ cluster, results, totalMs, ...(setupError ? { setupError } : {}) }], totalMs);
 }

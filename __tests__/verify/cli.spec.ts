@@ -56,7 +56,7 @@ describe('usage (exit 2)', () => {
     expect(code).toBe(EXIT.passed);
     expect(out).toEqual([HELP]);
     for (const id of ['nodes', 'api-endpoints', 'policy-installed', 'policy-works', 'smoke-job', 'prometheus-agent']) expect(HELP).toContain(`  ${id} `);
-    expect(HELP).toMatch(/exit codes:\n  0  every selected check passed\n  1  a check failed/);
+    expect(HELP).toMatch(/exit codes:\n  0  every selected check passed \(of every cluster\)\n  1  a check failed/);
   });
 
   test.each([
@@ -77,7 +77,7 @@ describe('usage (exit 2)', () => {
   test('--cluster missing or unknown: lists the clusters of the config', async () => {
     const missing = await cli([]);
     expect(missing.code).toBe(EXIT.usage);
-    expect(missing.err).toEqual([`aks-day2 verify: --cluster is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare, contosoprom)`]);
+    expect(missing.err).toEqual([`aks-day2 verify: --cluster or --all is required (clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare, contosoprom)`]);
     const unknown = await cli(['--cluster', 'contoso']);
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.err).toEqual([`aks-day2 verify: unknown cluster "contoso"; clusters in ${FIXTURE_CONFIG}: contosofin, contosovap, contosoazp, bare, contosoprom`]);
