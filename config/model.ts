@@ -44,6 +44,30 @@ export const DEFAULT_METRIC_ALERT = { aggregation: 'Average', windowMinutes: 5, 
 /** Action group short names are at most 12 characters (azurerm v4.55.0: `short_name` StringLenBetween(1, 12)). */
 export const ACTION_GROUP_SHORT_NAME_MAX = 12;
 
+/** Flow-log resources are Microsoft.Network names: at most 80 characters. */
+const MAX_FLOW_LOG_NAME = 80;
+
+/**
+ * `<vnet>[-<subnet>]-flowlog`, shortened with a hash of the full name when it would pass 80
+ * characters, so the same target always gets the same name.
+ */
+export function flowLogName(targetNames: readonly string[]): string {
+  const full = `${targetNames.join('-')}-flowlog`;
+  if (full.length <= MAX_FLOW_LOG_NAME) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, MAX_FLOW_LOG_NAME - 9 - '-flowlog'.length)}-${hash}-flowlog`;
+}
+
+/** The blob a cluster's Terraform state is kept in: `<keyPrefix>/<cluster>.tfstate`. */
+export function stateBlobKey(state: StateBackend, clusterName: string): string {
+  return `${state.keyPrefix}/${clusterName}.tfstate`;
+}
+
+/** The local state file of a cluster without `state`, relative to the project root. */
+export function localStateFile(clusterName: string): string {
+  return `terraform.${clusterName}.tfstate`;
+}
+
 export interface StateBackend {
   readonly resourceGroup: string;
   readonly storageAccountName: string;
@@ -141,6 +165,8 @@ export interface TrafficAnalyticsConfig {
 }
 
 export interface FlowLogsConfig {
+  /** The flow log's name under its Network Watcher: {@link flowLogName} of the target. */
+  readonly name: string;
   readonly target: ResourceId;
   readonly retentionDays: number;
   readonly storageAccountName: string;
@@ -404,6 +430,7 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
     },
     alerts: toAlertsModel(c),
     flowLogs: flow && {
+      name: flowLogName(parseResourceId(flow.targetResourceId)!.names),
       target: parseResourceId(flow.targetResourceId)!,
       retentionDays: flow.retentionDays ?? DEFAULT_RETENTION_DAYS,
       storageAccountName: flow.storageAccountName ?? deriveStorageAccountName(c, 'flw'),

@@ -1,6 +1,6 @@
 import { AzurermBackend, LocalBackend, type TerraformBackend } from 'cdktf';
 import { Construct } from 'constructs';
-import type { StateBackend } from '../config/model';
+import { localStateFile, stateBlobKey, type StateBackend } from '../config/model';
 
 export interface ClusterStateBackendProps {
   /** Stack (and cluster) name: keys the state so each cluster has its own. */
@@ -37,7 +37,7 @@ export class ClusterStateBackend extends Construct {
     const { state, stackName } = props;
     if (state) {
       this.kind = 'azurerm';
-      this.location = `${state.keyPrefix}/${stackName}.tfstate`;
+      this.location = stateBlobKey(state, stackName);
       this.backend = new AzurermBackend(this, {
         resourceGroupName: state.resourceGroup,
         storageAccountName: state.storageAccountName,
@@ -50,7 +50,7 @@ export class ClusterStateBackend extends Construct {
       });
     } else {
       this.kind = 'local';
-      this.location = props.localStatePath ?? `../../../terraform.${stackName}.tfstate`;
+      this.location = props.localStatePath ?? `../../../${localStateFile(stackName)}`;
       this.backend = new LocalBackend(this, { path: this.location });
     }
   }

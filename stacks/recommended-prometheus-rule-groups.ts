@@ -4,10 +4,9 @@ import { MonitorAlertPrometheusRuleGroup } from './terraform-classes';
 import {
   RECOMMENDED_PROMETHEUS_RULE_GROUPS,
   RECOMMENDED_RULE_GROUP_DESCRIPTION,
-  RECOMMENDED_RULE_GROUP_PREFIX,
-  type RecommendedPrometheusRuleGroup,
+  recommendedRuleGroupName,
   type RuleGroupLevel,
-} from './recommended-prometheus-alerts';
+} from '../config/recommended-prometheus-alerts';
 
 export interface RecommendedPrometheusRuleGroupsProps {
   /** Which of Azure's three groups to create, in this order. */
@@ -22,11 +21,6 @@ export interface RecommendedPrometheusRuleGroupsProps {
   readonly resourceGroupName: string;
   /** Action group every rule notifies. */
   readonly actionGroupId: string;
-}
-
-/** Azure's name for the group: `KubernetesAlert-RecommendedMetricAlerts<cluster>-<Level>-level`. */
-export function recommendedRuleGroupName(aksName: string, group: RecommendedPrometheusRuleGroup): string {
-  return `${RECOMMENDED_RULE_GROUP_PREFIX}${aksName}-${group.nameSuffix}`;
 }
 
 /**

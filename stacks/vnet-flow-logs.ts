@@ -1,23 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { FlowLogsConfig } from '../config/model';
 import type { DataAzurermLogAnalyticsWorkspace, DataAzurermNetworkWatcher } from './terraform-classes';
 import { NetworkWatcherFlowLog } from './terraform-classes';
 import { HardenedStorageAccount } from './hardened-storage-account';
-
-/** Flow-log resources are Microsoft.Network names: at most 80 characters. */
-const MAX_FLOW_LOG_NAME = 80;
-
-/**
- * `<vnet>[-<subnet>]-flowlog`, shortened with a hash of the full name when it would pass 80
- * characters, so the same target always gets the same name.
- */
-export function flowLogName(targetNames: readonly string[]): string {
-  const full = `${targetNames.join('-')}-flowlog`;
-  if (full.length <= MAX_FLOW_LOG_NAME) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  return `${full.slice(0, MAX_FLOW_LOG_NAME - 9 - '-flowlog'.length)}-${hash}-flowlog`;
-}
 
 export interface VnetFlowLogsProps {
   readonly flowLogs: FlowLogsConfig;
@@ -62,7 +47,7 @@ export class VnetFlowLogs extends Construct {
     if (flowLogs.trafficAnalytics && !workspace) {
       throw new Error('VnetFlowLogs: trafficAnalytics is configured but no workspace lookup was given');
     }
-    this.name = flowLogName(flowLogs.target.names);
+    this.name = flowLogs.name;
 
     this.storage = new HardenedStorageAccount(this, 'storage', {
       name: flowLogs.storageAccountName,

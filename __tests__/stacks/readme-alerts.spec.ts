@@ -9,7 +9,7 @@ import { ActionGroupSchema, AlertsSchema, MetricAlertSchema, PrometheusAlertsSch
 import { actionGroupShortName, DEFAULT_WORKSPACE_LOG_CATEGORIES } from '../../config/model';
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../stacks/recommended-prometheus-alerts';
+import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../config/recommended-prometheus-alerts';
 import { addresses, alertingDoc, ROOT, synthDoc } from './helpers';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

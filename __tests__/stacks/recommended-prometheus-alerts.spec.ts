@@ -12,7 +12,7 @@ import {
   RECOMMENDED_PROMETHEUS_RULE_GROUPS,
   RECOMMENDED_RULE_GROUP_DESCRIPTION,
   RECOMMENDED_RULE_GROUP_PREFIX,
-} from '../../stacks/recommended-prometheus-alerts';
+} from '../../config/recommended-prometheus-alerts';
 
 /** Error nodes in the tree lezer builds for `expression` (it always builds one, marking what it could not parse). */
 function syntaxErrors(expression: string): string[] {

@@ -5,8 +5,9 @@
  * sends the zero value for an unset `enabled`/`rule_group_enabled`, so both are set). No rule is
  * evaluated: there is no Azure Monitor workspace here.
  */
-import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../stacks/recommended-prometheus-alerts';
-import { RecommendedPrometheusRuleGroups, recommendedRuleGroupName, shortestMinutes } from '../../stacks/recommended-prometheus-rule-groups';
+import { RECOMMENDED_PROMETHEUS_RULE_GROUPS } from '../../config/recommended-prometheus-alerts';
+import { RecommendedPrometheusRuleGroups, shortestMinutes } from '../../stacks/recommended-prometheus-rule-groups';
+import { recommendedRuleGroupName } from '../../config/recommended-prometheus-alerts';
 import { alertingDoc, data, resource, synthDoc, withCluster, type Json } from './helpers';
 
 const AKS_ID = '${data.azurerm_kubernetes_cluster.aks.id}';

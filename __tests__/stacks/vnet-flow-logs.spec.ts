@@ -2,7 +2,7 @@
  * The runbook's flow logs and Traffic Analytics, as VNet flow logs. Stands in for reading the
  * plan; whether Network Watcher accepts the target is Azure's call at apply time.
  */
-import { flowLogName } from '../../stacks/vnet-flow-logs';
+import { flowLogName } from '../../config/model';
 import { exampleDoc, minimalDoc, resource, synthDoc, withCluster } from './helpers';
 
 const SUBNET =

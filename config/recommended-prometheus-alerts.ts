@@ -311,3 +311,8 @@ export const RECOMMENDED_PROMETHEUS_RULE_GROUPS: readonly RecommendedPrometheusR
     ],
   },
 ];
+
+/** Azure's name for the group: `KubernetesAlert-RecommendedMetricAlerts<cluster>-<Level>-level`. */
+export function recommendedRuleGroupName(aksName: string, group: RecommendedPrometheusRuleGroup): string {
+  return `${RECOMMENDED_RULE_GROUP_PREFIX}${aksName}-${group.nameSuffix}`;
+}
