@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONFIG_ENV, ConfigError, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/load';
 import { parseFlags } from '../lib/args';
-import type { ClusterConfig } from '../config/model';
+import { localStateFile, stateBlobKey, type ClusterConfig, type StateBackend } from '../config/model';
 import type { Io } from '../lib/io';
 import { CHECK_IDS, realClock, type Check, type CheckId, type Clock } from './check';
 import { ALL_CHECKS } from './checks';
@@ -11,6 +11,10 @@ import type { Connection } from './kube-api';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles, type PolicyManifests, type SmokeManifests } from './manifests';
 import { junitDocument, junitXml, printable, resultLines, summaryLine } from './report';
 import { runChecks, type CheckResult } from './runner';
+import { AzureError, withClusterCached, type AzureApi } from './azure/api';
+import { AZURE_CHECK_IDS, DEFAULT_SINCE_MINUTES, type AzureCheckId, type DeployedAllowlist } from './azure/check';
+import { AZURE_CHECKS } from './azure/checks';
+import { AllowlistSourceError, allowlistFromOutputsFile, allowlistFromState } from './azure/deployed-allowlist';
 
 /**
  * `aks-day2 verify`: the runbook's post-provisioning checks against the current kubeconfig
@@ -54,6 +58,24 @@ context that az aks get-credentials names after it: <aksName>, or <aksName>-admi
                     app.kubernetes.io/name=ama-metrics-ksm), so the rule groups have data; Pods
                     that are not Ready are named
 
+With --azure, the Azure side too, read with the Azure SDK as DefaultAzureCredential signs in
+(az login, workload identity, managed identity), in the cluster's subscriptionId (else
+AZURE_SUBSCRIPTION_ID, else ARM_SUBSCRIPTION_ID); docs/verify.md lists the roles each needs:
+
+  roles-granted        AcrPull for the kubelet identity on the registry, the monitoring roles
+                       for their principal on the cluster (at the scope or above)
+  audit-logs-arriving  the diagnostic setting sends the audit categories to the account, and a
+                       blob for this cluster arrived within --since
+  flow-logs-arriving   the VNet flow log is enabled (Traffic Analytics at the configured
+                       interval), a flow-log blob arrived within --since, and Traffic Analytics
+                       rows (NTANetAnalytics) too
+  firewall-allowlist   the API server's resolved addresses and the App Gateway's public IP equal
+                       the deployed firewall_allowlist output (state blob, local state, --outputs)
+  policy-compliant     engine azure-policy: the assignment has the synthesized regex; prints the
+                       compliance summary
+  alerts-wired         the action group is enabled with the configured receivers; each metric
+                       alert and Prometheus rule group is enabled, on the cluster, notifying it
+
 options:
   --cluster <name>[,<name>…] cluster(s) from the config; required unless --all
   --all                      every cluster of the config
@@ -63,6 +85,13 @@ options:
   --timeout <seconds>        bound on waiting for the smoke Job (default ${DEFAULT_TIMEOUT_SECONDS})
   --request-timeout <seconds>  bound on each API request (default ${DEFAULT_REQUEST_TIMEOUT_SECONDS})
   --junit <file>             also write the results as JUnit XML
+  --azure                    also run the Azure checks (above)
+  --since <minutes>[m|h]     with --azure: how recent the newest log must be (default ${DEFAULT_SINCE_MINUTES}m)
+  --outputs <file>           with --azure: read firewall_allowlist from this file (cdktf output
+                             <cluster> --outputs-file, or terraform output -json) instead of the
+                             deployed state
+  --send-test-notification   with --azure: have Azure send the action group a test alert and
+                             report each receiver (the only write verify makes)
   --context <name>           kubeconfig context to use instead of the current one (one cluster only)
   --kubeconfig <path>        kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
   --dist <dir>               where the synthesized manifests are (default dist)
@@ -79,7 +108,7 @@ exit codes:
      several clusters: any cluster failed, also one that could not be set up
   2  usage error: unknown option or check id, missing or unknown --cluster
   3  setup error before any check ran: invalid config, dist/<cluster>/ missing or stale,
-     no usable kubeconfig
+     no usable kubeconfig, no subscription for --azure
 `;
 
 interface Options {
@@ -89,8 +118,12 @@ interface Options {
   readonly parallel: number;
   /** --config: the config file instead of AKS_DAY2_CONFIG / the fleet config. */
   readonly config?: string;
-  readonly only?: readonly CheckId[];
+  readonly only?: readonly (CheckId | AzureCheckId)[];
   readonly timeoutMs: number;
+  readonly azure: boolean;
+  readonly sinceMinutes: number;
+  readonly outputs?: string;
+  readonly sendTestNotification: boolean;
   readonly requestTimeoutMs: number;
   readonly junit?: string;
   readonly context?: string;
@@ -99,11 +132,18 @@ interface Options {
   readonly help: boolean;
 }
 
-/** Seams for tests: an in-memory connection instead of client-node, and a fake clock. */
+/** Seams for tests: an in-memory connection instead of client-node, Azure at a local fake, and a fake clock. */
 export interface VerifyDeps {
   readonly connect: (source: KubeconfigSource, options: { context?: string; requestTimeoutMs: number }) => Promise<Connection>;
+  /** The Azure reads of one subscription (--azure). */
+  readonly azure?: (options: { subscriptionId: string; requestTimeoutMs: number }) => Promise<AzureApi>;
+  /** Wall-clock ms since the epoch (log blob times are compared to it). */
+  readonly wallNow?: () => number;
   readonly clock: Clock;
 }
+
+/** One credential for the whole run: its token cache is shared by every cluster. */
+let sharedCredential: Promise<import('./azure/sdk').TokenCredential> | undefined;
 
 const defaultDeps: VerifyDeps = {
   // Loaded only now: client-node is large, and usage or setup errors never need it.
@@ -118,6 +158,13 @@ const defaultDeps: VerifyDeps = {
     }
     return adapter.connect(source, options);
   },
+  // Loaded only with --azure: the SDK is its own bundle (scripts/run.cjs).
+  azure: async (options) => {
+    const sdk = await import('./azure/sdk-api');
+    sharedCredential ??= Promise.resolve(sdk.defaultCredential());
+    return sdk.sdkAzureApi({ credential: await sharedCredential, ...options });
+  },
+  wallNow: () => Date.now(),
   clock: realClock,
 };
 
@@ -142,8 +189,9 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   // 1. Config and cluster(s).
   const configPath = resolveConfigPath(options.config, env);
   let clusters: readonly ClusterConfig[];
+  let state: StateBackend | undefined;
   try {
-    clusters = loadConfig(configPath).clusters;
+    ({ clusters, state } = loadConfig(configPath));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return setupFailed(io, options, options.cluster ?? 'unknown', e.message, started, deps.clock);
@@ -167,7 +215,10 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
   // One cluster: --only names checks that must apply to it. Several: each runs those that do.
   if (options.only && selected.length === 1 && !options.all) {
     for (const cluster of selected) {
-      const inapplicable = ALL_CHECKS.filter((c) => options.only!.includes(c.id)).map((c) => [c.id, c.notApplicable(cluster)]).filter(([, why]) => why);
+      const inapplicable = [...ALL_CHECKS, ...AZURE_CHECKS]
+        .filter((c) => options.only!.includes(c.id))
+        .map((c) => [c.id, c.notApplicable(cluster)])
+        .filter(([, why]) => why);
       if (inapplicable.length > 0) {
         io.err(`aks-day2 verify: ${inapplicable.map(([id, why]) => `${id} does not apply: ${why}`).join('; ')} (cluster ${cluster.name} in ${configPath})`);
         return EXIT.usage;
@@ -175,7 +226,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     }
   }
   if (selected.length === 1 && !options.all) {
-    const run = await verifyCluster(selected[0]!, configPath, options, env, io, deps, options.context);
+    const run = await verifyCluster(selected[0]!, state, configPath, options, env, io, deps, options.context);
     if (options.junit) {
       const written = writeJunit(options.junit, run.redact(junitXml(run.cluster, run.results, run.totalMs, run.setupError)));
       if (written) io.err(written);
@@ -186,7 +237,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     io.err('aks-day2 verify: --context names one context; with several clusters each is checked in its own (<aksName>, or <aksName>-admin)');
     return EXIT.usage;
   }
-  return verifyFleet(selected, configPath, options, env, io, deps, started);
+  return verifyFleet(selected, state, configPath, options, env, io, deps, started);
 }
 
 /** One cluster's run, with what printing it needs. */
@@ -205,6 +256,7 @@ interface ClusterRun {
  */
 async function verifyCluster(
   cluster: ClusterConfig,
+  state: StateBackend | undefined,
   configPath: string,
   options: Options,
   env: NodeJS.ProcessEnv,
@@ -219,18 +271,16 @@ async function verifyCluster(
     return { cluster: cluster.name, results: [], totalMs: deps.clock.now() - started, setupError: message, redact: (t) => t };
   };
 
-  // 2. Which checks: those of --only that apply (for one cluster the caller has refused the others), else every check that applies.
-  let checks: Check[];
+  // 2. Which checks: those of --only that apply (for one cluster the caller has refused the
+  // others), else every check that applies; the Azure checks only with --azure.
   const notes: string[] = [];
-  if (options.only) {
-    checks = ALL_CHECKS.filter((c) => options.only!.includes(c.id) && !c.notApplicable(cluster));
-    for (const c of ALL_CHECKS.filter((x) => options.only!.includes(x.id) && x.notApplicable(cluster))) {
-      notes.push(`note: ${c.id} not run: ${c.notApplicable(cluster)}`);
-    }
-  } else {
-    checks = ALL_CHECKS.filter((c) => !c.notApplicable(cluster));
-    for (const c of ALL_CHECKS.filter((x) => x.notApplicable(cluster))) notes.push(`note: ${c.id} not run: ${c.notApplicable(cluster)}`);
-  }
+  const wanted = <T extends { id: string; notApplicable(c: ClusterConfig): string | undefined }>(all: readonly T[]): T[] => {
+    const selected = all.filter((c) => !options.only || options.only.includes(c.id as CheckId));
+    for (const c of selected.filter((x) => x.notApplicable(cluster))) notes.push(`note: ${c.id} not run: ${c.notApplicable(cluster)}`);
+    return selected.filter((c) => !c.notApplicable(cluster));
+  };
+  const checks: Check[] = wanted(ALL_CHECKS);
+  const azureChecks = options.azure ? wanted(AZURE_CHECKS) : [];
 
   // 3. Names from dist/<cluster>/, only for the checks that need them.
   const distDir = join(options.dist, cluster.name);
@@ -248,60 +298,126 @@ async function verifyCluster(
     return setup(e.message);
   }
 
-  // 4. Credentials: where they are, then a connection (the first candidate context that exists).
-  const rg = cluster.resourceGroup;
-  const hint = `Get credentials with: az aks get-credentials -g ${rg} -n ${cluster.aksName}`;
-  const source = locateKubeconfig(options.kubeconfig, env, hint);
-  if ('error' in source) return setup(source.error);
-  let connection: Connection | undefined;
-  const tried = candidates ?? [context];
-  for (const ctx of tried) {
-    try {
-      connection = await deps.connect(source, { context: ctx, requestTimeoutMs: options.requestTimeoutMs });
-      break;
-    } catch (e) {
-      if (!(e instanceof ConnectError)) throw e;
-      // A context that is not there: try the next name; anything else ends this cluster.
-      if (!candidates || !/not in the kubeconfig/.test(e.message)) return setup(e.message);
+  // 4. Azure: the subscription, and the SDK clients for it (nothing is sent yet).
+  let azure: AzureApi | undefined;
+  let subscriptionId: string | undefined;
+  if (azureChecks.length > 0) {
+    subscriptionId = (cluster.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID)?.toLowerCase();
+    if (!subscriptionId) {
+      return setup(`--azure: cluster ${cluster.name} has no subscriptionId in the config, and neither AZURE_SUBSCRIPTION_ID nor ARM_SUBSCRIPTION_ID is set`);
     }
+    if (!deps.azure) return setup('--azure: no Azure client in this build');
+    azure = withClusterCached(await deps.azure({ subscriptionId, requestTimeoutMs: options.requestTimeoutMs }));
   }
-  if (!connection) return setup(`no kubeconfig context ${tried.map((c) => `"${c}"`).join(' or ')} for cluster ${cluster.name}. ${hint}`);
+
+  // 5. Credentials: where they are, then a connection (the first candidate context that
+  // exists). Not needed when only Azure checks run.
+  let connection: Connection | undefined;
+  if (checks.length > 0) {
+    const rg = cluster.resourceGroup;
+    const hint = `Get credentials with: az aks get-credentials -g ${rg} -n ${cluster.aksName}`;
+    const source = locateKubeconfig(options.kubeconfig, env, hint);
+    if ('error' in source) return setup(source.error);
+    const tried = candidates ?? [context];
+    for (const ctx of tried) {
+      try {
+        connection = await deps.connect(source, { context: ctx, requestTimeoutMs: options.requestTimeoutMs });
+        break;
+      } catch (e) {
+        if (!(e instanceof ConnectError)) throw e;
+        // A context that is not there: try the next name; anything else ends this cluster.
+        if (!candidates || !/not in the kubeconfig/.test(e.message)) return setup(e.message);
+      }
+    }
+    if (!connection) return setup(`no kubeconfig context ${tried.map((c) => `"${c}"`).join(' or ')} for cluster ${cluster.name}. ${hint}`);
+  }
 
   // From here on every line passes through redact(): a token must not reach a log even if a
   // server or an error echoes it.
-  const secrets = connection.secrets;
+  const secrets = connection ? connection.secrets : () => [];
   const redact = (text: string) => redactSecrets(text, secrets());
   const out = (line: string) => io.out(redact(line));
   const err = (line: string) => io.err(redact(line));
 
   out(
-    `aks-day2 verify: cluster ${cluster.name} from ${configPath} (AKS ${cluster.aksName}), context ${connection.contextName}, API server ${withoutUserinfo(connection.server)}`,
+    `aks-day2 verify: cluster ${cluster.name} from ${configPath} (AKS ${cluster.aksName})` +
+      (connection ? `, context ${connection.contextName}, API server ${withoutUserinfo(connection.server)}` : '') +
+      (subscriptionId ? `, Azure subscription ${subscriptionId}` : ''),
   );
   notes.forEach(out);
-  if (!connection.contextName.includes(cluster.aksName) && !connection.clusterName.includes(cluster.aksName)) {
+  if (connection && !connection.contextName.includes(cluster.aksName) && !connection.clusterName.includes(cluster.aksName)) {
     err(
       `warning: context "${connection.contextName}" (cluster "${connection.clusterName}") does not look like ${cluster.aksName}'s; ` +
         `az aks get-credentials names it ${cluster.aksName}. Checking it anyway; pass --context to choose another.`,
     );
   }
 
-  const results = await runChecks(
-    checks,
-    {
-      api: connection.api,
-      cluster,
-      distDir,
-      policy,
-      smoke,
-      clock: deps.clock,
-      timeoutMs: options.timeoutMs,
-      progress: (line) => err(`... ${printable(line)}`),
-    },
-    (result) => resultLines(result).forEach(out),
-  );
+  const progress = (line: string) => err(`... ${printable(line)}`);
+  const print = (result: CheckResult) => resultLines(result).forEach(out);
+  const results: CheckResult[] = [];
+  if (connection) {
+    results.push(
+      ...(await runChecks(
+        checks,
+        { api: connection.api, cluster, distDir, policy, smoke, clock: deps.clock, timeoutMs: options.timeoutMs, progress },
+        print,
+      )),
+    );
+  }
+  if (azure && subscriptionId) {
+    const api = azure;
+    results.push(
+      ...(await runChecks(
+        azureChecks,
+        {
+          azure: api,
+          cluster,
+          subscriptionId,
+          clock: deps.clock,
+          wallNow: deps.wallNow ?? (() => Date.now()),
+          sinceMinutes: options.sinceMinutes,
+          timeoutMs: options.timeoutMs,
+          sendTestNotification: options.sendTestNotification,
+          deployedAllowlist: () => deployedAllowlist(cluster, state, options.outputs, api),
+          progress,
+        },
+        print,
+      )),
+    );
+  }
   const totalMs = deps.clock.now() - started;
   out(summaryLine(cluster.name, results, totalMs));
   return { cluster: cluster.name, results, totalMs, redact };
+}
+
+/**
+ * Where the deployed firewall_allowlist is read: --outputs, else the state the stack keeps (the
+ * config's azurerm backend blob, read with the same credential; else the local state file).
+ * A file or blob that cannot be read fails the check that asked, with the reason.
+ */
+async function deployedAllowlist(cluster: ClusterConfig, state: StateBackend | undefined, outputs: string | undefined, azure: AzureApi): Promise<DeployedAllowlist> {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new AzureError('other', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  };
+  try {
+    if (outputs) return { source: outputs, cidrs: allowlistFromOutputsFile(read(outputs), cluster.name, outputs) };
+    if (state) {
+      const key = stateBlobKey(state, cluster.name);
+      const source = `state blob ${state.storageAccountName}/${state.containerName}/${key}`;
+      const text = await azure.readBlob(state.storageAccountName, state.containerName, key);
+      if (text === undefined) throw new AzureError('not-found', `${source} does not exist (not deployed yet?)`);
+      return { source, cidrs: allowlistFromState(text, source) };
+    }
+    const file = localStateFile(cluster.name);
+    return { source: file, cidrs: allowlistFromState(read(file), file) };
+  } catch (e) {
+    if (e instanceof AllowlistSourceError) throw new AzureError('other', e.message);
+    throw e;
+  }
 }
 
 /**
@@ -312,6 +428,7 @@ async function verifyCluster(
  */
 async function verifyFleet(
   clusters: readonly ClusterConfig[],
+  state: StateBackend | undefined,
   configPath: string,
   options: Options,
   env: NodeJS.ProcessEnv,
@@ -329,7 +446,7 @@ async function verifyFleet(
       const lines: Array<['out' | 'err', string]> = [];
       const buffered: Io = { out: (l) => lines.push(['out', l]), err: (l) => lines.push(['err', l]) };
       const candidates = [cluster.aksName, `${cluster.aksName}-admin`];
-      const run = await verifyCluster(cluster, configPath, options, env, buffered, deps, undefined, candidates);
+      const run = await verifyCluster(cluster, state, configPath, options, env, buffered, deps, undefined, candidates);
       runs[i] = run;
       done++;
       for (const [stream, line] of lines) (stream === 'out' ? io.out : io.err)(line);
@@ -416,7 +533,8 @@ function withoutUserinfo(server: string): string {
   }
 }
 
-const VALUE_FLAGS = ['cluster', 'config', 'only', 'timeout', 'request-timeout', 'junit', 'context', 'kubeconfig', 'dist', 'parallel'] as const;
+const VALUE_FLAGS = ['cluster', 'config', 'only', 'timeout', 'request-timeout', 'junit', 'context', 'kubeconfig', 'dist', 'parallel', 'since', 'outputs'] as const;
+const BOOLEAN_FLAGS = ['help', 'all', 'azure', 'send-test-notification'] as const;
 
 /** Parse argv (after `verify`). Accepts `--flag value` and `--flag=value`. */
 export function parseArgs(argv: readonly string[]): Options | { error: string } {
@@ -424,24 +542,38 @@ export function parseArgs(argv: readonly string[]): Options | { error: string } 
     ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
     help: { type: 'boolean', short: 'h' },
     all: { type: 'boolean' },
+    azure: { type: 'boolean' },
+    'send-test-notification': { type: 'boolean' },
   });
   if ('error' in parsed) return parsed;
   const values = new Map(
     Object.entries(parsed.values)
-      .filter(([k]) => k !== 'help' && k !== 'all')
+      .filter(([k]) => !(BOOLEAN_FLAGS as readonly string[]).includes(k))
       .map(([k, v]) => [`--${k}`, String(v)]),
   );
   const help = parsed.values.help === true;
+  const azure = parsed.values.azure === true;
+  const sendTestNotification = parsed.values['send-test-notification'] === true;
 
-  let only: CheckId[] | undefined;
+  let only: (CheckId | AzureCheckId)[] | undefined;
   if (values.has('--only')) {
     const ids = values.get('--only')!.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = ids.filter((id) => !(CHECK_IDS as readonly string[]).includes(id));
+    const known: readonly string[] = [...CHECK_IDS, ...AZURE_CHECK_IDS];
+    const unknown = ids.filter((id) => !known.includes(id));
     if (unknown.length > 0 || ids.length === 0) {
-      return { error: `--only: unknown check id${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} (ids: ${CHECK_IDS.join(', ')})` };
+      return { error: `--only: unknown check id${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} (ids: ${known.join(', ')})` };
     }
-    only = ids as CheckId[];
+    const azureIds = ids.filter((id) => (AZURE_CHECK_IDS as readonly string[]).includes(id));
+    if (azureIds.length > 0 && !azure) return { error: `--only: ${azureIds.join(', ')} ${azureIds.length === 1 ? 'is an Azure check' : 'are Azure checks'}: add --azure` };
+    only = ids as (CheckId | AzureCheckId)[];
   }
+  for (const [flag, given] of [['--since', values.has('--since')], ['--outputs', values.has('--outputs')], ['--send-test-notification', sendTestNotification]] as const) {
+    if (given && !azure) return { error: `${flag} applies to the Azure checks: add --azure` };
+  }
+  const rawSince = values.get('--since');
+  const since = rawSince === undefined ? undefined : /^([1-9]\d{0,5})([mh]?)$/.exec(rawSince);
+  if (rawSince !== undefined && !since) return { error: `--since must be a whole number of minutes (90, 90m) or hours (2h), got "${rawSince}"` };
+  const sinceMinutes = since ? Number(since[1]) * (since[2] === 'h' ? 60 : 1) : DEFAULT_SINCE_MINUTES;
   const seconds = (flag: string, fallback: number): number | { error: string } => {
     const raw = values.get(flag);
     if (raw === undefined) return fallback * 1000;
@@ -468,6 +600,10 @@ export function parseArgs(argv: readonly string[]): Options | { error: string } 
     context: values.get('--context'),
     kubeconfig: values.get('--kubeconfig'),
     dist: values.get('--dist') ?? 'dist',
+    azure,
+    sinceMinutes,
+    outputs: values.get('--outputs'),
+    sendTestNotification,
     help,
   };
 }

@@ -1,9 +1,11 @@
-import type { Check, CheckContext, CheckId } from './check';
+import type { CheckOutcome, Clock } from './check';
+import { AzureError, isFatalAzure } from './azure/api';
 import { describeApiError, isFatal, KubeApiError } from './kube-api';
 
 /** One check's result, as printed and written to JUnit. */
 export interface CheckResult {
-  readonly id: CheckId;
+  /** A cluster check's id (CHECK_IDS) or an Azure check's (AZURE_CHECK_IDS). */
+  readonly id: string;
   readonly title: string;
   /** `skipped`: not run because an earlier check found the API unusable. */
   readonly status: 'passed' | 'failed' | 'skipped';
@@ -13,14 +15,22 @@ export interface CheckResult {
   readonly elapsedMs: number;
 }
 
+/** What the runner needs of a check: the cluster checks and the Azure checks both are one. */
+export interface RunnableCheck<C> {
+  readonly id: string;
+  readonly title: string;
+  run(ctx: C): Promise<CheckOutcome>;
+}
+
 /**
  * Run `checks` in order, reporting each result as soon as it is known. A check that throws
- * fails with the error described; when the API server is unreachable or rejects the
- * credentials, the remaining checks are not run (each would only repeat the same error).
+ * fails with the error described; when the API server (or Azure) is unreachable, rejects the
+ * credentials or does not answer in time, the remaining checks are not run (each would only
+ * repeat the same error).
  */
-export async function runChecks(
-  checks: readonly Check[],
-  ctx: CheckContext,
+export async function runChecks<C extends { readonly clock: Clock }>(
+  checks: readonly RunnableCheck<C>[],
+  ctx: C,
   onResult: (result: CheckResult) => void,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -43,8 +53,9 @@ export async function runChecks(
           elapsedMs: ctx.clock.now() - start,
         };
       } catch (e) {
-        const got = e instanceof KubeApiError ? describeApiError(e) : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-        if (e instanceof KubeApiError && isFatal(e)) fatal = got;
+        const got =
+          e instanceof KubeApiError ? describeApiError(e) : e instanceof AzureError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+        if ((e instanceof KubeApiError && isFatal(e)) || (e instanceof AzureError && isFatalAzure(e))) fatal = got;
         result = { id: check.id, title: check.title, status: 'failed', expected: check.title, got, details: [], elapsedMs: ctx.clock.now() - start };
       }
     }

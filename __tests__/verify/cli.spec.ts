@@ -62,7 +62,16 @@ describe('usage (exit 2)', () => {
   test.each([
     [['--cluster'], '--cluster needs a value'],
     [['--cluster', 'contosofin', '--nope'], 'unexpected argument "--nope"'],
-    [['--cluster', 'contosofin', '--only', 'nodes,bogus'], '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job, prometheus-agent)'],
+    [
+      ['--cluster', 'contosofin', '--only', 'nodes,bogus'],
+      '--only: unknown check id "bogus" (ids: nodes, api-endpoints, policy-installed, policy-works, smoke-job, prometheus-agent, ' +
+        'roles-granted, audit-logs-arriving, flow-logs-arriving, firewall-allowlist, policy-compliant, alerts-wired)',
+    ],
+    [['--cluster', 'contosofin', '--only', 'roles-granted'], '--only: roles-granted is an Azure check: add --azure'],
+    [['--cluster', 'contosofin', '--since', '2h'], '--since applies to the Azure checks: add --azure'],
+    [['--cluster', 'contosofin', '--send-test-notification'], '--send-test-notification applies to the Azure checks: add --azure'],
+    [['--cluster', 'contosofin', '--azure', '--since', '0'], '--since must be a whole number of minutes (90, 90m) or hours (2h), got "0"'],
+    [['--cluster', 'contosofin', '--azure', '--since', '1d'], '--since must be a whole number of minutes (90, 90m) or hours (2h), got "1d"'],
     [['--cluster', 'contosofin', '--timeout=-1'], '--timeout must be a positive number of seconds, got "-1"'],
     [['--cluster', 'contosofin', '--timeout', '-1'], '--timeout needs a value (for a value that starts with "-", write --timeout=<value>)'],
     [['--cluster', 'contosofin', 'smoke-job'], 'unexpected argument "smoke-job"'],

@@ -1,0 +1,64 @@
+import type { ClusterConfig } from '../../../config/model';
+import { age, armId, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
+
+/**
+ * Runbook: "direct kube-audit logs to an Azure Storage Account, NOT Log Analytics". The
+ * diagnostic setting must exist with the configured categories and the account as destination,
+ * and for each category a blob for this cluster must have been written within --since.
+ *
+ * Azure Monitor writes resource logs to the container `insights-logs-<category>`, under
+ * `resourceId=<the resource id in upper case>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json` (Microsoft
+ * Learn, "Archive Azure resource logs to storage account", schema section); a blob is appended
+ * through its hour, so its last-modified time is the newest delivery. The listing is by prefix:
+ * this cluster's id and each UTC day the window touches, so another cluster's blobs in a shared
+ * account are never counted.
+ */
+export const auditLogsArrivingCheck: AzureCheck = {
+  id: 'audit-logs-arriving',
+  title: 'kube-audit logs arrive in the storage account',
+  notApplicable: (c: ClusterConfig) => (c.auditLogs ? undefined : 'auditLogs is not configured'),
+  async run(ctx: AzureCheckContext) {
+    const { cluster, subscriptionId: sub } = ctx;
+    const audit = cluster.auditLogs!;
+    const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
+    const clusterId = aks.id || armId.cluster(sub, cluster);
+    const accountId = armId.storageAccount(sub, cluster.resourceGroup, audit.storageAccountName);
+    const expected = `diagnostic setting ${audit.diagnosticSettingName} sends ${audit.categories.join(', ')} to ${audit.storageAccountName}, and a blob arrived within ${ctx.sinceMinutes} min`;
+
+    const setting = await ctx.azure.getDiagnosticSetting(clusterId, audit.diagnosticSettingName);
+    if (!setting) return { passed: false, expected, got: `no diagnostic setting ${audit.diagnosticSettingName} on cluster ${cluster.aksName}` };
+    const problems: string[] = [];
+    if (setting.storageAccountId?.toLowerCase() !== accountId.toLowerCase()) {
+      problems.push(`its storage account is ${setting.storageAccountId ?? 'not set'}, not ${accountId}`);
+    }
+    const off = audit.categories.filter((cat) => !setting.enabled.some((e) => e.toLowerCase() === cat.toLowerCase()));
+    if (off.length > 0) problems.push(`categories not enabled: ${off.join(', ')}`);
+    if (problems.length > 0) return { passed: false, expected, got: `diagnostic setting ${audit.diagnosticSettingName}: ${problems.join('; ')}` };
+
+    const now = ctx.wallNow();
+    const from = now - ctx.sinceMinutes * 60_000;
+    const details: string[] = [];
+    const late: string[] = [];
+    for (const category of audit.categories) {
+      const container = `insights-logs-${category.toLowerCase()}`;
+      const base = `resourceId=${clusterId.toUpperCase()}/`;
+      const { newest, listed, containerMissing } = await ctx.azure.newestBlob(audit.storageAccountName, container, dayPrefixes(from, now).map((d) => base + d));
+      if (newest && newest.lastModified.getTime() >= from) {
+        details.push(`${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}): ${container}/${newest.name}`);
+      } else {
+        late.push(category);
+        details.push(
+          newest
+            ? `${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}), older than --since ${ctx.sinceMinutes} min`
+            : `${category}: no blob for this cluster in ${audit.storageAccountName}/${container} since ${new Date(from).toISOString().slice(0, 10)} (${containerMissing ? `the container does not exist: Azure Monitor creates it with the first log it writes` : `${listed} listed`})`,
+        );
+      }
+    }
+    return {
+      passed: late.length === 0,
+      expected,
+      got: late.length === 0 ? `every category arriving (${audit.categories.length})` : `nothing within ${ctx.sinceMinutes} min for ${late.join(', ')}`,
+      details,
+    };
+  },
+};

@@ -1,0 +1,41 @@
+import { allowedImagesParameters } from '../../../config/azure-policy-definition';
+import type { ClusterConfig } from '../../../config/model';
+import { armId, type AzureCheck, type AzureCheckContext } from '../check';
+
+/**
+ * Runbook: "enforce an allowed-registries policy", with engine azure-policy. The assignment
+ * must exist at the cluster with the regex synthesized from the config (a hand edit in the
+ * portal shows here), and its compliance summary is printed: how many resources are
+ * non-compliant and the first few. Non-compliant resources do not fail the check: the policy's
+ * own enforcement decides what happens to them; this check proves the assignment is the one
+ * synthesized.
+ */
+export const policyCompliantCheck: AzureCheck = {
+  id: 'policy-compliant',
+  title: 'the Azure Policy assignment is the synthesized one',
+  notApplicable: (c: ClusterConfig) => (c.policy?.engine === 'azure-policy' ? undefined : `policy.engine is ${c.policy?.engine ?? 'not configured'}, not azure-policy`),
+  async run(ctx: AzureCheckContext) {
+    const { cluster } = ctx;
+    const policy = cluster.policy!;
+    const name = policy.azurePolicy!.name;
+    const regex = allowedImagesParameters(policy).allowedContainerImagesRegex.value;
+    const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
+    const scope = aks.id || armId.cluster(ctx.subscriptionId, cluster);
+    const expected = `assignment ${name} on the cluster with the synthesized regex`;
+    const facts = await ctx.azure.getPolicyCompliance(scope, name);
+    if (!facts.assignmentFound) return { passed: false, expected, got: `no assignment ${name} at ${scope}` };
+    const details = [
+      `compliance: ${facts.nonCompliant === undefined ? 'no evaluation yet' : `${facts.nonCompliant} non-compliant resource(s)`}`,
+      ...facts.firstNonCompliant.map((id) => `non-compliant: ${id}`),
+    ];
+    if (facts.regex !== regex) {
+      return {
+        passed: false,
+        expected,
+        got: `the assignment's allowedContainerImagesRegex differs from the synthesized one (changed outside Terraform?)`,
+        details: [`assigned:    ${facts.regex ?? '(none)'}`, `synthesized: ${regex}`, ...details],
+      };
+    }
+    return { passed: true, expected, got: `assigned with the synthesized regex; ${details[0]}`, details: details.slice(1) };
+  },
+};

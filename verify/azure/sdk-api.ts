@@ -1,0 +1,304 @@
+/**
+ * AzureApi with the Azure SDK for JavaScript: one client per service, in one subscription,
+ * every request bounded by `requestTimeoutMs` (the SDK retries network errors, and 429 after the
+ * server's Retry-After, by its own policies). Failures become AzureError with what to do.
+ */
+import { resolve4 } from 'node:dns/promises';
+import type { Agent } from 'node:https';
+import { AzureError, type AzureApi, type RoleAssignmentFacts } from './api';
+import {
+  AuthorizationManagementClient,
+  BlobServiceClient,
+  ContainerServiceClient,
+  DefaultAzureCredential,
+  newPipeline,
+  LogsQueryClient,
+  LogsQueryResultStatus,
+  MonitorClient,
+  NetworkManagementClient,
+  PolicyClient,
+  PolicyInsightsClient,
+  ResourceManagementClient,
+  RestError,
+  type PipelinePolicy,
+  type TokenCredential,
+} from './sdk';
+
+export interface SdkApiOptions {
+  readonly credential: TokenCredential;
+  readonly subscriptionId: string;
+  readonly requestTimeoutMs: number;
+  /** Where ARM, Blob and Log Analytics are (tests: a local server); Azure's public cloud by default. */
+  readonly endpoints?: {
+    readonly arm?: string;
+    readonly blob?: (account: string) => string;
+    readonly logs?: string;
+  };
+  /**
+   * Retries of a request that failed with a network error, 5xx or 429 (429 waits for the
+   * server's Retry-After); tests shorten the back-off.
+   * @default the SDK's: 3 retries, from 1 s apart
+   */
+  readonly retry?: { readonly maxRetries?: number; readonly retryDelayInMs?: number };
+  /**
+   * The HTTPS agent every request uses (tests: one that trusts the local server's certificate).
+   * @default the SDK's own
+   */
+  readonly agent?: Agent;
+  /** DNS lookup (tests: a table). */
+  readonly resolve?: (host: string) => Promise<readonly string[]>;
+}
+
+/** The default A-record lookup. */
+const dnsResolve = async (host: string) => resolve4(host);
+
+function toAzureError(e: unknown, what: string): AzureError {
+  if (e instanceof AzureError) return e;
+  const err = e as RestError & { code?: string; name?: string };
+  const status = err.statusCode;
+  const message = (err.message ?? String(e)).split('\n')[0]!;
+  // @azure/identity: no credential source worked (not signed in), or the one found was refused.
+  if (!status && /^(CredentialUnavailableError|AggregateAuthenticationError|AuthenticationError)$/.test(err.name ?? '')) {
+    // Its message names each credential DefaultAzureCredential tried and why it failed.
+    const tried = (err.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    return new AzureError('unauthorized', `${what}: no Azure credentials (sign in with az login, or give the job a workload or managed identity): ${tried}`);
+  }
+  if (status === 401) {
+    return new AzureError('unauthorized', `${what}: 401: Azure rejected the credentials (DefaultAzureCredential: az login, workload identity or a managed identity): ${message}`);
+  }
+  // ARM's AuthorizationFailed message names the action and the scope it was refused on.
+  if (status === 403) return new AzureError('forbidden', `${what}: 403 ${err.code ?? 'Forbidden'}: ${message}`);
+  if (status === 404) return new AzureError('not-found', `${what}: 404 ${err.code ?? 'NotFound'}: ${message}`);
+  if (status === 429) return new AzureError('throttled', `${what}: 429: still throttled after the retries the SDK made: ${message}`);
+  if (err.name === 'AbortError' || /timeout/i.test(message)) return new AzureError('timeout', `${what}: no answer within the request timeout: ${message}`);
+  if (!status && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|getaddrinfo/.test(`${err.code ?? ''} ${message}`)) {
+    return new AzureError('unreachable', `${what}: cannot reach Azure: ${message}`);
+  }
+  return new AzureError('other', `${what}: ${status ?? ''} ${message}`.replace(': ', ': ').trim());
+}
+
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw toAzureError(e, what);
+  }
+}
+
+/** undefined for a 404: the thing is not there. */
+async function orUndefined<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(what, run);
+  } catch (e) {
+    if (e instanceof AzureError && e.kind === 'not-found') return undefined;
+    throw e;
+  }
+}
+
+export function sdkAzureApi(options: SdkApiOptions): AzureApi {
+  const timeout: PipelinePolicy = {
+    name: 'aks-day2-request-timeout',
+    sendRequest: (request, next) => {
+      request.timeout = options.requestTimeoutMs;
+      return next(request);
+    },
+  };
+  const agent: PipelinePolicy | undefined = options.agent && {
+    name: 'aks-day2-agent',
+    sendRequest: (request, next) => {
+      request.agent = options.agent;
+      return next(request);
+    },
+  };
+  const clientOptions = {
+    // Generated ARM clients build URLs from $host; the newer ones (containerservice) from endpoint.
+    ...(options.endpoints?.arm ? { endpoint: options.endpoints.arm, $host: options.endpoints.arm } : {}),
+    additionalPolicies: [timeout, ...(agent ? [agent] : [])].map((policy) => ({ policy, position: 'perRetry' as const })),
+    ...(options.retry ? { retryOptions: options.retry } : {}),
+  };
+  const { credential, subscriptionId } = options;
+  const containers = new ContainerServiceClient(credential, subscriptionId, clientOptions);
+  const monitor = new MonitorClient(credential, subscriptionId, clientOptions);
+  const network = new NetworkManagementClient(credential, subscriptionId, clientOptions);
+  const authorization = new AuthorizationManagementClient(credential, subscriptionId, clientOptions);
+  const policy = new PolicyClient(credential, subscriptionId, clientOptions);
+  const insights = new PolicyInsightsClient(credential, subscriptionId, clientOptions);
+  const resources = new ResourceManagementClient(credential, subscriptionId, clientOptions);
+  const { endpoint: _arm, $host: _host, ...logsOptions } = clientOptions as typeof clientOptions & { endpoint?: string; $host?: string };
+  const logs = new LogsQueryClient(credential, { ...logsOptions, ...(options.endpoints?.logs ? { endpoint: options.endpoints.logs } : {}) });
+  const blobUrl = options.endpoints?.blob ?? ((account: string) => `https://${account}.blob.core.windows.net`);
+  const blobService = (account: string) => {
+    const pipeline = newPipeline(credential, {
+      // Storage has its own retry policy: the same bound per try, the same number of tries.
+      retryOptions: {
+        tryTimeoutInMs: options.requestTimeoutMs,
+        maxTries: (options.retry?.maxRetries ?? 3) + 1,
+        ...(options.retry?.retryDelayInMs !== undefined ? { retryDelayInMs: options.retry.retryDelayInMs } : {}),
+      },
+    });
+    // Storage takes no pipeline policies, only request policy factories of the older shape.
+    const https = options.agent;
+    if (https) pipeline.factories.push({ create: (next) => ({ sendRequest: (request) => ((request.agent = https), next.sendRequest(request)) }) });
+    return new BlobServiceClient(blobUrl(account), pipeline);
+  };
+
+  return {
+    getManagedCluster: (rg, name) =>
+      call(`read AKS cluster ${name}`, async () => {
+        const c = await containers.managedClusters.get(rg, name);
+        return {
+          id: c.id ?? '',
+          fqdn: c.fqdn,
+          privateFqdn: c.privateFqdn,
+          kubeletObjectId: c.identityProfile?.kubeletidentity?.objectId,
+          omsAgentObjectId: c.addonProfiles?.omsagent?.identity?.objectId,
+        };
+      }),
+    getDiagnosticSetting: (resourceId, name) =>
+      orUndefined(`read diagnostic setting ${name}`, async () => {
+        const s = await monitor.diagnosticSettings.get(resourceId, name);
+        return {
+          storageAccountId: s.storageAccountId,
+          workspaceId: s.workspaceId,
+          enabled: (s.logs ?? []).filter((l) => l.enabled).map((l) => l.category ?? ''),
+        };
+      }),
+    newestBlob: (account, container, prefixes) =>
+      call(`list blobs in ${account}/${container}`, async () => {
+        const client = blobService(account).getContainerClient(container);
+        let newest: { name: string; lastModified: Date } | undefined;
+        let listed = 0;
+        try {
+          for (const prefix of prefixes) {
+            // The SDK follows the continuation markers: every page.
+            for await (const blob of client.listBlobsFlat({ prefix })) {
+              listed++;
+              const lastModified = blob.properties.lastModified;
+              if (!newest || lastModified > newest.lastModified) newest = { name: blob.name, lastModified };
+            }
+          }
+        } catch (e) {
+          // Azure Monitor creates the container with the first log it writes.
+          if ((e as RestError).statusCode === 404) return { listed, containerMissing: true };
+          throw e;
+        }
+        return { newest, listed };
+      }),
+    readBlob: (account, container, name) =>
+      orUndefined(`read blob ${account}/${container}/${name}`, async () => {
+        const response = await blobService(account).getContainerClient(container).getBlobClient(name).download();
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+        return Buffer.concat(chunks).toString('utf8');
+      }),
+    getFlowLog: (rg, watcher, name) =>
+      orUndefined(`read flow log ${name}`, async () => {
+        const f = await network.flowLogs.get(rg, watcher, name);
+        const ta = f.flowAnalyticsConfiguration?.networkWatcherFlowAnalyticsConfiguration;
+        return {
+          enabled: f.enabled === true,
+          targetResourceId: f.targetResourceId,
+          storageId: f.storageId,
+          ...(ta
+            ? {
+                trafficAnalytics: {
+                  enabled: ta.enabled === true,
+                  intervalMinutes: ta.trafficAnalyticsInterval,
+                  workspaceId: ta.workspaceId,
+                  workspaceResourceId: ta.workspaceResourceId,
+                },
+              }
+            : {}),
+        };
+      }),
+    queryWorkspace: (workspaceId, query, minutes) =>
+      call('query the Log Analytics workspace', async () => {
+        const result = await logs.queryWorkspace(workspaceId, query, { duration: `PT${minutes}M` });
+        if (result.status !== LogsQueryResultStatus.Success) throw new AzureError('other', `the query failed: ${JSON.stringify(result.partialError?.message ?? result.status)}`);
+        const table = result.tables[0];
+        if (!table) return [];
+        return table.rows.map((row) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name ?? String(i), row[i]])));
+      }),
+    listRoleAssignments: (scope, principalId) =>
+      call(`list role assignments at ${scope}`, async () => {
+        const out: RoleAssignmentFacts[] = [];
+        for await (const a of authorization.roleAssignments.listForScope(scope, { filter: `principalId eq '${principalId}'` })) {
+          out.push({ roleDefinitionId: a.roleDefinitionId ?? '', principalId: a.principalId ?? '', scope: a.scope ?? '' });
+        }
+        return out;
+      }),
+    getPublicIpAddress: (rg, name) => call(`read public IP ${name}`, async () => (await network.publicIPAddresses.get(rg, name)).ipAddress),
+    getActionGroup: (rg, name) =>
+      orUndefined(`read action group ${name}`, async () => {
+        const g = await monitor.actionGroups.get(rg, name);
+        return {
+          enabled: g.enabled === true,
+          emails: (g.emailReceivers ?? []).map((r) => r.emailAddress),
+          webhooks: (g.webhookReceivers ?? []).map((r) => r.serviceUri),
+        };
+      }),
+    getMetricAlert: (rg, name) =>
+      orUndefined(`read metric alert ${name}`, async () => {
+        const a = await monitor.metricAlerts.get(rg, name);
+        return { enabled: a.enabled === true, scopes: a.scopes ?? [], actionGroupIds: (a.actions ?? []).map((x) => x.actionGroupId ?? '') };
+      }),
+    sendTestNotification: (emails, webhooks) =>
+      call('send the test notification', async () => {
+        // 202 with the notification's id (2021-09-01 examples/postTestNotifications.json): the
+        // caller polls its status.
+        const r = await monitor.actionGroups.beginPostTestNotificationsAndWait({
+          alertType: 'metricstaticthreshold',
+          emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress })),
+          webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i + 1}`, serviceUri })),
+        });
+        if (!r.notificationId) throw new AzureError('other', 'send the test notification: Azure returned no notificationId');
+        return r.notificationId;
+      }),
+    getTestNotification: (id) =>
+      call(`read test notification ${id}`, async () => {
+        const r = await monitor.actionGroups.getTestNotifications(id);
+        return {
+          state: r.state,
+          receivers: (r.actionDetails ?? []).map((d) => ({
+            name: d.name ?? '?',
+            type: d.mechanismType ?? '?',
+            status: d.status ?? '?',
+            ...(d.detail ? { detail: d.detail } : {}),
+          })),
+        };
+      }),
+    getResourceProperties: (resourceId, apiVersion) =>
+      orUndefined(`read ${resourceId.split('/').pop()}`, async () => {
+        const r = await resources.resources.getById(resourceId, apiVersion);
+        return (r.properties ?? {}) as Record<string, unknown>;
+      }),
+    getPolicyCompliance: (scope, assignmentName) =>
+      call(`read policy assignment ${assignmentName}`, async () => {
+        let assignment;
+        try {
+          assignment = await policy.policyAssignments.get(scope, assignmentName);
+        } catch (e) {
+          if ((e as RestError).statusCode === 404) return { assignmentFound: false, firstNonCompliant: [] };
+          throw e;
+        }
+        const regex = (assignment.parameters?.allowedContainerImagesRegex?.value as string | undefined) ?? undefined;
+        const filter = `policyAssignmentName eq '${assignmentName}'`;
+        const summary = await insights.policyStates.summarizeForResource('latest', scope, { queryOptions: { filter } });
+        const nonCompliant = summary.value?.[0]?.results?.nonCompliantResources;
+        const first: string[] = [];
+        for await (const state of insights.policyStates.listQueryResultsForResource('latest', scope, {
+          queryOptions: { filter: `${filter} and complianceState eq 'NonCompliant'`, top: 5 },
+        })) {
+          first.push(state.resourceId ?? '?');
+          if (first.length >= 5) break;
+        }
+        return { assignmentFound: true, ...(regex !== undefined ? { regex } : {}), ...(nonCompliant !== undefined ? { nonCompliant } : {}), firstNonCompliant: first };
+      }),
+    resolve: (host) => call(`resolve ${host}`, () => (options.resolve ?? dnsResolve)(host)),
+  };
+}
+
+/** The credential `verify --azure` uses: az login, workload identity, managed identity, … in DefaultAzureCredential's order. */
+export function defaultCredential(): TokenCredential {
+  return new DefaultAzureCredential();
+}
