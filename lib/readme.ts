@@ -2,6 +2,7 @@ import { BUILT_IN_ROLES, BUILT_IN_ROLES_SOURCE } from '../config/built-in-roles'
 import { AKS_LOG_CATEGORIES, AKS_LOG_CATEGORY_GROUPS } from '../config/rules';
 import { ENGINES } from '../conformance/engines';
 import { CHECK_IDS } from '../verify/check';
+import { AZURE_CHECK_IDS } from '../verify/azure/check';
 
 /**
  * Lists in README.md that are generated from the code that enforces them, so the README cannot
@@ -12,6 +13,7 @@ export const README_SECTIONS: Readonly<Record<string, () => string>> = {
   'log-categories': () =>
     `${AKS_LOG_CATEGORIES.map((c) => `\`${c}\``).join(', ')}, or the groups ${AKS_LOG_CATEGORY_GROUPS.map((g) => `\`${g}\``).join(' and ')}`,
   'check-ids': () => CHECK_IDS.map((id) => `\`${id}\``).join(', '),
+  'azure-check-ids': () => AZURE_CHECK_IDS.map((id) => `\`${id}\``).join(', '),
   // Inside the "Roles" item of "Rules worth knowing": too many roles to list (Azure has ~850),
   // so how many, as of when, and from where.
   'built-in-roles': () => {
