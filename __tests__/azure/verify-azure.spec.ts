@@ -6,7 +6,7 @@
  * server that never answers), and what each check concludes. What it cannot: that Azure answers
  * as its published examples do.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allowedImagesParameters } from '../../config/azure-policy-definition';
 import { loadConfig } from '../../config/load';
@@ -75,7 +75,7 @@ interface Run {
 
 async function verify(
   argv: string[] = [],
-  setup: { world?: (w: FakeAzureWorld) => void; faults?: Fault[]; env?: NodeJS.ProcessEnv; token?: string; dns?: Record<string, string[]> } = {},
+  setup: { world?: (w: FakeAzureWorld) => void; faults?: Fault[]; env?: NodeJS.ProcessEnv; token?: string; dns?: Record<string, string[]>; config?: string } = {},
 ): Promise<Run> {
   fake.world = deployedWorld();
   setup.world?.(fake.world);
@@ -105,7 +105,7 @@ async function verify(
   const err: string[] = [];
   const hasOnly = argv.includes('--only');
   const code = await runVerify(
-    ['--config', CONFIG, '--azure', ...(argv.includes('--cluster') || argv.includes('--all') ? [] : ['--cluster', 'azfin']), ...(hasOnly ? [] : ['--only', ALL]), ...argv],
+    ['--config', setup.config ?? CONFIG, '--azure', ...(argv.includes('--cluster') || argv.includes('--all') ? [] : ['--cluster', 'azfin']), ...(hasOnly ? [] : ['--only', ALL]), ...argv],
     setup.env ?? {},
     { out: (l) => out.push(l), err: (l) => err.push(l) },
     deps,
@@ -172,6 +172,30 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
   test('no container yet: Azure Monitor has never written a log', async () => {
     const run = await verify(['--only', 'audit-logs-arriving'], { world: (w) => w.blobs.delete('azfinaudit/insights-logs-kube-audit') });
     expect(details(run, 'audit-logs-arriving')[0]).toContain('the container does not exist: Azure Monitor creates it with the first log it writes');
+  });
+
+  test('a category group (audit): arriving when any of its categories is; the setting holds the group', async () => {
+    const config = join(tempDir(), 'groups.yaml');
+    writeFileSync(config, readFileSync(CONFIG, 'utf8').replace('storageAccountName: azfinaudit', 'storageAccountName: azfinaudit\n      categories: [audit]'));
+    // diagnostic settings 2021-05-01-preview: a group is sent as categoryGroup.
+    const asGroup = (w: FakeAzureWorld) => ((w.resources.get(DIAGNOSTIC_SETTING_ID.toLowerCase())!.properties as Record<string, unknown>).logs = [{ categoryGroup: 'audit', enabled: true }]);
+    const run = await verify(['--only', 'audit-logs-arriving'], { config, world: asGroup });
+    expect(run.line('audit-logs-arriving')).toMatch(/^PASS/);
+    expect(details(run, 'audit-logs-arriving')).toEqual([
+      expect.stringMatching(/^kube-audit: newest blob 2026-12-04T10:26:00.000Z/),
+      'audit: nothing within --since from kube-audit-admin, guard (not every category logs on every cluster)',
+    ]);
+    const none = await verify(['--only', 'audit-logs-arriving'], {
+      config,
+      world: (w) => {
+        asGroup(w);
+        w.blobs.delete('azfinaudit/insights-logs-kube-audit');
+      },
+    });
+    expect(none.line('audit-logs-arriving')).toContain('got: nothing within 120 min for audit');
+    // Sent as the single category instead of the group: the setting is not what the config says.
+    const single = await verify(['--only', 'audit-logs-arriving'], { config });
+    expect(single.line('audit-logs-arriving')).toContain('categories not enabled: audit');
   });
 
   test('the diagnostic setting missing, or sending elsewhere, or without the category', async () => {

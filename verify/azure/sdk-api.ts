@@ -24,6 +24,9 @@ import {
   type TokenCredential,
 } from './sdk';
 
+/** Diagnostic settings read by id at this version (category groups came with it). */
+export const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
+
 export interface SdkApiOptions {
   readonly credential: TokenCredential;
   readonly subscriptionId: string;
@@ -156,11 +159,14 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
       }),
     getDiagnosticSetting: (resourceId, name) =>
       orUndefined(`read diagnostic setting ${name}`, async () => {
-        const s = await monitor.diagnosticSettings.get(resourceId, name);
+        // By id at 2021-05-01-preview, the version with category groups: MonitorClient 7 reads
+        // diagnostic settings at 2017-05-01-preview, whose model has no categoryGroup.
+        const r = await resources.resources.getById(`${resourceId}/providers/Microsoft.Insights/diagnosticSettings/${name}`, DIAGNOSTIC_SETTINGS_API_VERSION);
+        const p = (r.properties ?? {}) as { storageAccountId?: string; workspaceId?: string; logs?: Array<{ category?: string; categoryGroup?: string; enabled?: boolean }> };
         return {
-          storageAccountId: s.storageAccountId,
-          workspaceId: s.workspaceId,
-          enabled: (s.logs ?? []).filter((l) => l.enabled).map((l) => l.category ?? ''),
+          storageAccountId: p.storageAccountId,
+          workspaceId: p.workspaceId,
+          enabled: (p.logs ?? []).filter((l) => l.enabled).map((l) => l.category ?? l.categoryGroup ?? ''),
         };
       }),
     newestBlob: (account, container, prefixes) =>

@@ -1,4 +1,5 @@
 import type { ClusterConfig } from '../../../config/model';
+import { AKS_LOG_CATEGORY_GROUP_MEMBERS } from '../../../config/rules';
 import { age, armId, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
 
 /**
@@ -39,19 +40,33 @@ export const auditLogsArrivingCheck: AzureCheck = {
     const from = now - ctx.sinceMinutes * 60_000;
     const details: string[] = [];
     const late: string[] = [];
-    for (const category of audit.categories) {
-      const container = `insights-logs-${category.toLowerCase()}`;
+    // A category has its own container; a group (allLogs, audit) is arriving when any of its
+    // categories is: not every member logs on every cluster (guard needs Entra ID, the
+    // autoscaler's only with the autoscaler on).
+    for (const entry of audit.categories) {
+      const members = (AKS_LOG_CATEGORY_GROUP_MEMBERS as Readonly<Record<string, readonly string[]>>)[entry] ?? [entry];
       const base = `resourceId=${clusterId.toUpperCase()}/`;
-      const { newest, listed, containerMissing } = await ctx.azure.newestBlob(audit.storageAccountName, container, dayPrefixes(from, now).map((d) => base + d));
-      if (newest && newest.lastModified.getTime() >= from) {
-        details.push(`${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}): ${container}/${newest.name}`);
-      } else {
-        late.push(category);
-        details.push(
-          newest
-            ? `${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}), older than --since ${ctx.sinceMinutes} min`
-            : `${category}: no blob for this cluster in ${audit.storageAccountName}/${container} since ${new Date(from).toISOString().slice(0, 10)} (${containerMissing ? `the container does not exist: Azure Monitor creates it with the first log it writes` : `${listed} listed`})`,
-        );
+      const found: string[] = [];
+      const misses: Array<{ category: string; text: string }> = [];
+      for (const category of members) {
+        const container = `insights-logs-${category.toLowerCase()}`;
+        const { newest, listed, containerMissing } = await ctx.azure.newestBlob(audit.storageAccountName, container, dayPrefixes(from, now).map((d) => base + d));
+        if (newest && newest.lastModified.getTime() >= from) {
+          found.push(`${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}): ${container}/${newest.name}`);
+        } else {
+          misses.push({
+            category,
+            text: newest
+              ? `${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}), older than --since ${ctx.sinceMinutes} min`
+              : `${category}: no blob for this cluster in ${audit.storageAccountName}/${container} since ${new Date(from).toISOString().slice(0, 10)} (${containerMissing ? `the container does not exist: Azure Monitor creates it with the first log it writes` : `${listed} listed`})`,
+          });
+        }
+      }
+      if (found.length === 0) late.push(entry);
+      if (found.length === 0) details.push(...misses.map((m) => m.text));
+      else {
+        details.push(...found);
+        if (misses.length > 0) details.push(`${entry}: nothing within --since from ${misses.map((m) => m.category).join(', ')} (not every category logs on every cluster)`);
       }
     }
     return {
