@@ -16,7 +16,7 @@
  * scenarios run a few at a time, not all at once.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -66,13 +66,20 @@ writeFileSync(
 );
 // A curl that answers the ingress URL itself (HTTP 404, as the NGINX default backend) and hands
 // every other URL to the real curl: for the scenarios that time out, so the ingress request cannot
-// be the one that runs out of time.
+// be the one that runs out of time. It notes each answer in a log, so a test can tell it was used.
 const REAL_CURL = onPath('curl')!;
 const ingressStubDir = join(work, 'ingress-stub');
+const ingressStubLog = join(work, 'ingress-stub.log');
 mkdirSync(ingressStubDir);
 writeFileSync(
   join(ingressStubDir, 'curl'),
-  ['#!/bin/sh', 'for a; do url=$a; done', 'case $url in "$STUB_INGRESS_URL") printf "default backend - 404\\n404"; exit 0 ;; esac', `exec ${REAL_CURL} "$@"`, ''].join('\n'),
+  [
+    '#!/bin/sh',
+    'for a; do url=$a; done',
+    `case $url in "$STUB_INGRESS_URL") printf '%s\\n' "$url" >>'${ingressStubLog}'; printf "default backend - 404\\n404"; exit 0 ;; esac`,
+    `exec ${REAL_CURL} "$@"`,
+    '',
+  ].join('\n'),
   { mode: 0o755 },
 );
 
@@ -125,8 +132,17 @@ interface Scenario {
 }
 /** The Job's own per-request timeout (every scenario that must not time out). */
 const JOB_TIMEOUT = jobEnv[T];
-/** Seconds for the scenarios whose point is a timeout: short, since nothing but curl waits on it. */
-const SHORT_TIMEOUT = '1';
+/**
+ * Seconds for the scenarios whose point is a timeout. What has to happen before it runs out:
+ * - ingress never answers: nothing (its one request is the one that times out);
+ * - blocked URL never answers: nothing (the ingress request before it is answered by the stub);
+ * - blocked URL stalls after its headers: the stall server's headers and first bytes, which it
+ *   writes the moment the request arrives. That is the scenario itself (curl times out *after*
+ *   an answer began), so it cannot be taken out; a loopback answer takes milliseconds even with
+ *   both cores busy, and 3 s is a margin of a thousand times that. These runs only idle while
+ *   they wait (and jest runs another file meanwhile), so the margin costs nothing.
+ */
+const SHORT_TIMEOUT = '3';
 const ingressPass = () => `PASS ingress ${url('ingress')}: HTTP 404 (any HTTP answer passes)`;
 const blockedBy = (target: string, why: string) => `PASS blocked ${target}: no connection (${why})`;
 
@@ -362,6 +378,12 @@ describe.each(shells)('$name', (shell) => {
 
 test('the blocked check never ran after a failed ingress or a configuration error', () => {
   expect(requests.witness).toEqual([]);
+});
+
+test('in the scenarios that time out, the ingress was answered by the stub: no request but the one under test met the short timeout', () => {
+  const stubbed = scenarios.filter((s) => s.timesOut && s.env()[I] !== url('hang'));
+  expect(stubbed.length).toBe(2);
+  expect(readFileSync(ingressStubLog, 'utf8')).toBe(`${url('ingress')}\n`.repeat(stubbed.length * shells.length));
 });
 
 test('shell code in a URL reached the server as a path and ran nowhere', () => {
