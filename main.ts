@@ -282,7 +282,7 @@ export const HOLD_STAGED_ENV = 'AKS_DAY2_TEST_HOLD_STAGED';
 async function holdForTest(env: NodeJS.ProcessEnv, staging: readonly string[]): Promise<void> {
   const file = env[HOLD_STAGED_ENV];
   if (!file) return;
-  // Written aside, then renamed: the test polls for the file and must never read it half-written.
+  // Written aside, then renamed: the test waits for the file to appear and must never read it half-written.
   writeFileSync(`${file}.part`, `${staging.join('\n')}\n`);
   renameSync(`${file}.part`, file);
   await new Promise((resolve) => setTimeout(resolve, 30_000));

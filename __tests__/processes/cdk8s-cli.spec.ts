@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { renderManifests } from '../../charts/render';
 import { loadConfig } from '../../config/load';
+import { CHILD_PROCESS_LIMIT_MS } from '../support/limits';
 import { ROOT, tempDir } from '../synth/run';
 
 const CONFIG = join(ROOT, '__tests__', 'verify', 'fixtures', 'config.yaml');
@@ -23,7 +24,7 @@ const cdk8s = (args: readonly string[], env: Record<string, string>) =>
     cwd: ROOT,
     env: { ...process.env, ...env, CDK8S_CHECK_UPGRADE: 'false' },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: CHILD_PROCESS_LIMIT_MS,
   });
 
 test('cdk8s synth --stdout: every object of every cluster, no kustomization, one valid stream', () => {

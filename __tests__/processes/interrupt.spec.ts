@@ -5,10 +5,11 @@
  * never be touched: tests (and people) run synth concurrently.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HOLD_STAGED_ENV, main } from '../../main';
 import { leftoversIn, processAlive, removeDeadLeftovers } from '../../lib/replace-dir';
+import { CHILD_PROCESS_LIMIT_MS } from '../support/limits';
 import { EXAMPLE, ROOT, retiredWarning, tempDir, treeHashes } from '../synth/run';
 
 /** A pid that belonged to a process which has exited. */
@@ -21,7 +22,7 @@ const deadPid = (): number => {
 /** A process that stays alive until the test file ends (a parallel synth, as far as the check can tell). */
 const sleepers: ChildProcess[] = [];
 const livePid = (): number => {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', `setTimeout(() => {}, ${CHILD_PROCESS_LIMIT_MS})`], { stdio: 'ignore' });
   sleepers.push(child);
   expect(processAlive(child.pid!)).toBe(true);
   return child.pid!;
@@ -29,6 +30,22 @@ const livePid = (): number => {
 afterAll(() => {
   for (const child of sleepers) child.kill();
 });
+
+/**
+ * Resolves once `file` exists (true) or the child has exited (false), woken by the folder's change
+ * events rather than a polling loop: no interval to tune, no deadline.
+ */
+async function appearsBeforeExit(file: string, exited: Promise<unknown>): Promise<boolean> {
+  const watcher = watch(dirname(file));
+  try {
+    const appeared = new Promise<void>((resolve) => watcher.on('change', () => existsSync(file) && resolve()));
+    // Checked after the watcher started: a file written in between is seen here, one written later by the watcher.
+    if (!existsSync(file)) await Promise.race([appeared, exited]);
+    return existsSync(file);
+  } finally {
+    watcher.close();
+  }
+}
 
 const folder = (path: string, file = 'f.yaml', content = 'x\n') => {
   mkdirSync(path, { recursive: true });
@@ -144,10 +161,8 @@ describe('Ctrl-C while a synth is staging (a real process, interrupted at a know
       child.on('exit', (code, sig) => resolve({ code, signal: sig })),
     );
     // The hook writes the file once the staging folders exist; until then, or until the child dies, wait.
-    let gone = false;
-    void exited.then(() => (gone = true));
-    while (!existsSync(held) && !gone) await new Promise((r) => setTimeout(r, 25));
-    const staged = gone ? [] : readFileSync(held, 'utf8').trim().split('\n');
+    const isHeld = await appearsBeforeExit(held, exited);
+    const staged = isHeld ? readFileSync(held, 'utf8').trim().split('\n') : [];
     const whileHeld = Object.keys(treeHashes(cwd)).filter((p) => /\.tmp-\d+\//.test(p));
     child.kill(signal);
     const exit = await exited;
@@ -187,10 +202,7 @@ describe('Ctrl-C during synth --check (a real process, interrupted at a known po
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let gone = false;
-    void exited.then(() => (gone = true));
-    while (!existsSync(held) && !gone) await new Promise((r) => setTimeout(r, 25));
-    expect(gone).toBe(false);
+    expect(await appearsBeforeExit(held, exited)).toBe(true);
     const [scratch] = readFileSync(held, 'utf8').trim().split('\n');
     // Held with the synthesized stacks in the scratch folder, inside the temp folder.
     expect(scratch.startsWith(join(tmp, 'aks-day2-check-'))).toBe(true);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CHILD_PROCESS_LIMIT_MS } from '../support/limits';
 
 export const ROOT = join(__dirname, '..', '..');
 /** The contosofin fixture (what config/fleet.yaml ships with; tests never read the fleet config). */
@@ -20,7 +21,7 @@ export function runCli(args: readonly string[], cwd: string, env: Record<string,
     cwd,
     env: { ...parentEnv, ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: CHILD_PROCESS_LIMIT_MS,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

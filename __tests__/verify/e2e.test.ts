@@ -19,6 +19,7 @@ import { startFakeApiServer, type FakeApiServer } from './helpers/fake-api-serve
 import { CONTOSOVAP_POLICY, FakeCluster, policyUnderTest, type Behaviour, type PolicyUnderTest } from './helpers/fake-cluster';
 import { FAKE_TOKEN, FIXTURE_DIST, ROOT, distWithConfigMapSmoke, runVerifyProcess, writeKubeconfig, type CliRun } from './helpers/cli-process';
 import { xmlProblem } from './helpers/xml-check';
+import { CHILD_PROCESS_LIMIT_MS } from '../support/limits';
 import { tempDir } from '../support/temp';
 
 interface Scenario {
@@ -77,8 +78,10 @@ const EXAMPLE_POLICY: PolicyUnderTest = policyUnderTest(join(exampleDist, exampl
 beforeAll(async () => {
   // YAML errors quote the lines around the problem: here, the token.
   writeFileSync(brokenPath, `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${FAKE_TOKEN}\n   oops: [\n`);
+  // --timeout 20 where the Job completes: it does at its second read, one poll (a twentieth of
+  // the timeout) after the first, so a slow machine has twenty times what it needs.
   [healthy, faults, hanging, refused, unauthorized, vap, brokenKubeconfig] = await Promise.all([
-    scenario('healthy', { token: FAKE_TOKEN, installed: 'gatekeeper', job: 'completes' }, ['--timeout', '5'], {
+    scenario('healthy', { token: FAKE_TOKEN, installed: 'gatekeeper', job: 'completes' }, ['--timeout', '20'], {
       policy: EXAMPLE_POLICY,
       dist: exampleDist,
       config: EXAMPLE,
@@ -95,15 +98,17 @@ beforeAll(async () => {
         admission: 'webhook-timeout',
         job: 'unscheduled',
       },
-      // The Job never finishes: --timeout is met however slowly the machine runs.
-      ['--timeout', '2'],
+      // The Job never finishes: --timeout is met however slowly the machine runs. (A progress line
+      // comes at the first poll after a quarter of it; polls are a twentieth apart.)
+      ['--timeout', '3'],
     ),
     // Accepts connections, never answers: the first request meets the (short) request timeout,
     // and no other request has to beat it, since none is made.
     scenario('hanging', { token: FAKE_TOKEN, slow: /./, slowMs: Infinity }, ['--request-timeout', '1']),
-    scenario('refused', { token: FAKE_TOKEN }, ['--request-timeout', '2'], { closeFirst: true }),
+    // The default request timeout (15 s): a refused connection fails at once, not by the timeout.
+    scenario('refused', { token: FAKE_TOKEN }, [], { closeFirst: true }),
     scenario('unauthorized', { token: 'the-token-the-server-wants' }, []),
-    scenario('vap', { token: FAKE_TOKEN, installed: 'vap' }, ['--timeout', '5'], {
+    scenario('vap', { token: FAKE_TOKEN, installed: 'vap' }, ['--timeout', '20'], {
       policy: CONTOSOVAP_POLICY,
       cluster: 'contosovap',
       aks: 'contosovap-aks',
@@ -111,7 +116,7 @@ beforeAll(async () => {
     }),
     runVerifyProcess(['--cluster', 'contosofin', '--dist', FIXTURE_DIST, '--junit', join(out, 'broken.xml')], { KUBECONFIG: brokenPath }),
   ]);
-}, 120_000);
+}, CHILD_PROCESS_LIMIT_MS + 10_000);
 
 const lines = (s: Scenario) => s.run.stdout.split('\n').filter(Boolean);
 const line = (s: Scenario, prefix: string) => lines(s).find((l) => l.startsWith(prefix)) ?? `(no line starting "${prefix}")`;
@@ -197,7 +202,7 @@ describe('against a cluster with every fault at once', () => {
   });
 
   test('progress lines on stderr while the Job runs; the Job is deleted anyway', () => {
-    expect(faults.run.stderr).toMatch(/^\.\.\. smoke-job: waiting for Job default\/aks-day2-smoke \(active 1\), \d+\.\d+ s of 2 s$/m);
+    expect(faults.run.stderr).toMatch(/^\.\.\. smoke-job: waiting for Job default\/aks-day2-smoke \(active 1\), \d+\.\d+ s of 3 s$/m);
     expect(faults.fake.jobs.size).toBe(0);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { renderManifests } from '../../../charts/render';
 import { loadConfig } from '../../../config/load';
 import { writeFiles } from '../../../lib/replace-dir';
+import { CHILD_PROCESS_LIMIT_MS } from '../../support/limits';
 import { tempDir } from '../../support/temp';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -61,7 +62,8 @@ export function runVerifyProcess(args: readonly string[], env: Record<string, st
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 110_000);
+    // A safety net for a hung run (support/limits.ts), never a bound on a healthy one.
+    const kill = setTimeout(() => child.kill('SIGKILL'), CHILD_PROCESS_LIMIT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(kill);
