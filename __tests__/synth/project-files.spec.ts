@@ -53,3 +53,9 @@ test('every *.spec.ts is run: its folder has an <area>.test.ts beside it that lo
     });
   }
 });
+
+test('the jest sequencer orders test files that exist (a renamed file would lose its place)', () => {
+  const { ORDER } = require('../support/sequencer.cjs') as { ORDER: string[] };
+  expect(ORDER.filter((file) => !existsSync(join(ROOT, '__tests__', file)))).toEqual([]);
+  expect(new Set(ORDER).size).toBe(ORDER.length);
+});
