@@ -20,6 +20,7 @@ const ORDER = [
   'verify/e2e.test.ts',
   'synth.test.ts',
   'smoke.test.ts',
+  'azure.test.ts',
   'verify.test.ts',
   'config.test.ts',
   'stacks.test.ts',
