@@ -18,13 +18,15 @@ describe('verify --azure parts', () => {
     expect(age(0, 170 * 60_000)).toBe('2 h 50 min ago');
   });
 
-  test('scopeCovers: the scope itself and its parents, not its children nor a name that merely starts alike', () => {
+  test('scopeCovers: the scope itself and its parents (management groups too), not its children nor a name that merely starts alike', () => {
     const registry = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr';
     expect(scopeCovers(registry, registry)).toBe(true);
     expect(scopeCovers('/subscriptions/S/resourceGroups/RG', registry)).toBe(true);
     expect(scopeCovers('/subscriptions/s/resourceGroups/rg2', registry)).toBe(false);
     expect(scopeCovers(`${registry}/scopeMaps/x`, registry)).toBe(false);
     expect(scopeCovers('/subscriptions/s/resourceGroups/r', registry)).toBe(false);
+    // A management group's path is not a prefix of the subscriptions below it.
+    expect(scopeCovers('/providers/Microsoft.Management/managementGroups/platform', registry)).toBe(true);
   });
 
   test('flow-log blob prefixes in both documented layouts, upper case after the key', () => {

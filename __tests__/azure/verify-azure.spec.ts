@@ -75,7 +75,17 @@ interface Run {
 
 async function verify(
   argv: string[] = [],
-  setup: { world?: (w: FakeAzureWorld) => void; faults?: Fault[]; env?: NodeJS.ProcessEnv; token?: string; dns?: Record<string, string[]>; config?: string } = {},
+  setup: {
+    world?: (w: FakeAzureWorld) => void;
+    faults?: Fault[];
+    env?: NodeJS.ProcessEnv;
+    token?: string;
+    dns?: Record<string, string[]>;
+    config?: string;
+    /** Instead of the fake credential's token: what getToken throws. */
+    tokenError?: Error;
+    resolve?: (host: string) => Promise<string[]>;
+  } = {},
 ): Promise<Run> {
   fake.world = deployedWorld();
   setup.world?.(fake.world);
@@ -89,12 +99,17 @@ async function verify(
     },
     azure: async ({ subscriptionId, requestTimeoutMs }) =>
       sdkAzureApi({
-        credential: { getToken: async () => ({ token: setup.token ?? FAKE_AZURE_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+        credential: {
+          getToken: async () => {
+            if (setup.tokenError) throw setup.tokenError;
+            return { token: setup.token ?? FAKE_AZURE_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
+          },
+        },
         subscriptionId,
         requestTimeoutMs,
         endpoints: { arm: fake.url, blob: (account) => `${fake.url}/${account}`, logs: `${fake.url}/v1` },
         agent: fake.agent,
-        resolve: async (host) => dns[host] ?? [],
+        resolve: setup.resolve ?? (async (host) => dns[host] ?? []),
         // The SDK's own back-off, shortened: a retry still happens, without seconds of waiting.
         retry: { maxRetries: 2, retryDelayInMs: 5 },
       }),
@@ -136,8 +151,8 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     ]);
     expect(run.line('firewall-allowlist')).toContain(`got: equal: ${APP_GATEWAY_IP}/32, ${API_SERVER_IP}/32`);
     expect(run.line('firewall-allowlist')).toContain('firewall_allowlist from state blob azfintfstate/tfstate/aks-day2/azfin.tfstate');
-    expect(run.line('policy-compliant')).toContain('got: assigned with the synthesized regex; compliance: 1 non-compliant resource(s)');
-    expect(details(run, 'policy-compliant')).toEqual([`non-compliant: ${CLUSTER_ID}/namespaces/production/pods/legacy-7d9f`]);
+    expect(run.line('policy-compliant')).toContain('got: assigned with the synthesized regex; compliance: the cluster is non-compliant');
+    expect(details(run, 'policy-compliant')).toEqual(['non-compliant: Pod production/legacy-7d9f']);
     expect(details(run, 'roles-granted')).toEqual([
       `ok: AcrPull for the kubelet identity on registry azfinacr (assigned at ${REGISTRY_ID})`,
       `ok: Monitoring Metrics Publisher for the monitoring principal on the cluster (assigned at ${CLUSTER_ID})`,
@@ -148,7 +163,7 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     expect(fake.requests.some((r) => /^GET \/azfinaudit\/insights-logs-kube-audit\?.*marker=2/.test(r))).toBe(true);
     // One cluster read for all six checks; no write; no token printed.
     expect(fake.requests.filter((r) => r.startsWith(`GET ${CLUSTER_ID}?`))).toHaveLength(1);
-    expect(fake.requests.filter((r) => !r.startsWith('GET ') && !/policyStates\/latest\/(summarize|queryResults)|\/v1\/workspaces\//.test(r))).toEqual([]);
+    expect(fake.requests.filter((r) => !r.startsWith('GET ') && !/[pP]olicyStates\/latest\/(summarize|queryResults)|\/v1\/workspaces\//.test(r))).toEqual([]);
     expect(run.text).not.toContain(FAKE_AZURE_TOKEN);
   });
 
@@ -301,7 +316,16 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     expect(run.line('alerts-wired')).toContain('got: wired; test notification delivered to 2 receiver(s)');
     expect(details(run, 'alerts-wired').slice(-2)).toEqual(['test notification Email email-1: Completed', 'test notification Webhook webhook-1: Completed']);
     expect(fake.requests.filter((r) => r.startsWith('POST '))).toEqual([expect.stringMatching(/^POST \/subscriptions\/[^/]+\/providers\/Microsoft.Insights\/createNotifications\?/)]);
-    expect(run.clock.sleeps).toEqual([5000, 5000]);
+    // The 202's Location is the status: the SDK's one poll reads NotStarted, verify reads Running, waits, reads Completed.
+    expect(fake.requests.filter((r) => r.includes('/notificationStatus/'))).toHaveLength(3);
+    expect(run.clock.sleeps).toEqual([5000]);
+    const stuck = await verify(['--only', 'alerts-wired', '--send-test-notification', '--timeout', '12'], {
+      world: (w) => {
+        w.testNotification = { states: ['Running'], receivers: [] };
+      },
+    });
+    expect(stuck.line('alerts-wired')).toContain('got: the test notification did not complete within --timeout (12 s)');
+    expect(stuck.clock.sleeps).toEqual([5000, 5000, 5000]);
     const failing = await verify(['--only', 'alerts-wired', '--send-test-notification'], {
       world: (w) => {
         w.testNotification = { states: ['Completed'], receivers: [{ name: 'webhook-1', type: 'Webhook', status: 'Failed', detail: 'HTTP 404 from the webhook' }] };
@@ -363,6 +387,80 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     expect(run.line('roles-granted')).toContain('401: Azure rejected the credentials (DefaultAzureCredential: az login, workload identity or a managed identity)');
     expect(run.out.filter((l) => l.startsWith('SKIP '))).toHaveLength(AZURE_CHECK_IDS.length - 1);
     expect(run.text).not.toContain('someone-elses-token-0000');
+  });
+
+  test("an account's network rules refuse the listing: the account's Transactions metric through ARM instead", async () => {
+    const blocked: Fault = {
+      match: /^GET \/azfin(audit|flow)\//,
+      status: 403,
+      code: 'AuthorizationFailure',
+      message: 'This request is not authorized to perform this operation.',
+    };
+    const auditAccount = `/subscriptions/${SUB}/resourceGroups/azfin-rg/providers/Microsoft.Storage/storageAccounts/azfinaudit`;
+    const run = await verify(['--only', 'audit-logs-arriving,flow-logs-arriving'], {
+      faults: [blocked],
+      world: (w) => w.appendMetrics.set(auditAccount.toLowerCase(), [{ time: '2026-12-04T10:20:00Z', total: 14 }, { time: '2026-12-04T10:25:00Z', total: 0 }]),
+    });
+    expect(run.line('audit-logs-arriving')).toMatch(/^PASS audit-logs-arriving .*got: arriving \(by the account metric\)/);
+    expect(details(run, 'audit-logs-arriving')).toEqual([
+      expect.stringMatching(/^azfinaudit: 14 AppendBlock transaction\(s\) within --since, the newest in the 5 minutes from 2026-12-04T10:20:00.000Z \(10 min ago\); the blob listing was refused by the account's network rules \(This request is not authorized/),
+    ]);
+    // The flow-log account had no AppendBlock: fails, saying where the evidence came from.
+    expect(run.line('flow-logs-arriving')).toContain('got: nothing within 120 min: flow-log blobs');
+    expect(details(run, 'flow-logs-arriving')[0]).toMatch(/^blobs: azfinflow: no AppendBlock transaction within --since 120 min; the blob listing was refused by the account's network rules/);
+    expect(fake.requests.some((r) => /azfinaudit\/blobServices\/default\/providers\/Microsoft.Insights\/metrics\?.*metricnames=Transactions/.test(r))).toBe(true);
+  });
+
+  test('an action group that exists already, in another subscription, is read by its id', async () => {
+    const shared = '/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/shared-rg/providers/Microsoft.Insights/actionGroups/platform-oncall';
+    const config = join(tempDir(), 'existing.yaml');
+    writeFileSync(config, readFileSync(CONFIG, 'utf8').replace('        emails: [oncall@contoso.com]\n        webhooks: [https://hooks.contoso.com/aks]', `        existingId: ${shared}`));
+    const run = await verify(['--only', 'alerts-wired'], {
+      config,
+      world: (w) => {
+        const own = w.resources.get(ACTION_GROUP_ID.toLowerCase())!;
+        w.resources.delete(ACTION_GROUP_ID.toLowerCase());
+        w.resources.set(shared.toLowerCase(), { ...own, id: shared, name: 'platform-oncall' });
+        for (const [id, body] of w.resources) {
+          const props = body.properties as { actions?: Array<{ actionGroupId: string }>; rules?: Array<{ actions?: Array<{ actionGroupId: string }> }> };
+          if (id.includes('/metricalerts/')) props.actions = [{ actionGroupId: shared }];
+        }
+      },
+    });
+    expect(run.line('alerts-wired')).toMatch(/^PASS alerts-wired /);
+    expect(fake.requests.some((r) => r.startsWith(`GET ${shared}?`))).toBe(true);
+  });
+
+  test('a role inherited from a management group counts', async () => {
+    const run = await verify(['--only', 'roles-granted'], {
+      world: (w) => {
+        w.roleAssignments[0] = { roleDefinitionGuid: ROLE.acrPull, principalId: KUBELET_OID, scope: '/providers/Microsoft.Management/managementGroups/platform' };
+      },
+    });
+    expect(run.line('roles-granted')).toMatch(/^PASS/);
+    expect(details(run, 'roles-granted')[0]).toBe('ok: AcrPull for the kubelet identity on registry azfinacr (assigned at /providers/Microsoft.Management/managementGroups/platform)');
+  });
+
+  test('a data-plane host that cannot be reached fails only its check; the rest still run', async () => {
+    const notFound = Object.assign(new Error(`getaddrinfo ENOTFOUND ${FQDN}`), { code: 'ENOTFOUND' });
+    const run = await verify(['--only', 'firewall-allowlist,policy-compliant,alerts-wired'], {
+      resolve: async () => {
+        throw notFound;
+      },
+    });
+    expect(run.line('firewall-allowlist')).toContain(`resolve ${FQDN}: cannot reach it (a wrong name, DNS, or a network path this runner lacks): getaddrinfo ENOTFOUND`);
+    expect(run.line('policy-compliant')).toMatch(/^PASS/);
+    expect(run.line('alerts-wired')).toMatch(/^PASS/);
+  });
+
+  test('Entra ID refusing the sign-in (an AuthenticationError with its 400) says how to sign in and stops the Azure checks', async () => {
+    const refused = Object.assign(new Error('ClientAssertionCredential authentication failed. AADSTS700016: Application not found in the directory.'), {
+      name: 'AuthenticationError',
+      statusCode: 400,
+    });
+    const run = await verify([], { tokenError: refused });
+    expect(run.line('roles-granted')).toContain('no Azure credentials (sign in with az login, or give the job a workload or managed identity): ClientAssertionCredential authentication failed. AADSTS700016');
+    expect(run.out.filter((l) => l.startsWith('SKIP '))).toHaveLength(AZURE_CHECK_IDS.length - 1);
   });
 
   test('a cluster without subscriptionId: AZURE_SUBSCRIPTION_ID, else a setup error; --all checks each in its own', async () => {

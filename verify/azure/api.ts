@@ -78,8 +78,12 @@ export interface TestNotificationFacts {
 export interface PolicyFacts {
   readonly assignmentFound: boolean;
   readonly regex?: string;
+  /** Non-compliant resources at the scope: for a Kubernetes definition the cluster counts once (0 or 1). undefined: no evaluation yet. */
   readonly nonCompliant?: number;
-  readonly firstNonCompliant: readonly string[];
+  /** The first non-compliant components (for Kubernetes: the objects, `<type> <name>`). */
+  readonly components: readonly string[];
+  /** Why the components could not be read (they are then not shown). */
+  readonly componentsError?: string;
 }
 
 export interface AzureApi {
@@ -87,7 +91,17 @@ export interface AzureApi {
   /** undefined: no such setting (404). */
   getDiagnosticSetting(resourceId: string, name: string): Promise<DiagnosticSettingFacts | undefined>;
   /** The newest blob under any of `prefixes` in `container` of the account, and how many were listed. */
-  newestBlob(accountName: string, container: string, prefixes: readonly string[]): Promise<{ newest?: BlobFacts; listed: number; containerMissing?: boolean }>;
+  newestBlob(
+    accountName: string,
+    container: string,
+    prefixes: readonly string[],
+  ): Promise<{ newest?: BlobFacts; listed: number; containerMissing?: boolean; /** The account's network rules refused the listing (403 AuthorizationFailure): Azure's message. */ blocked?: string }>;
+  /**
+   * AppendBlock transactions on the account's blob service in the window, from Azure Monitor
+   * metrics (ARM, which the account's network rules do not stop): how many, and the newest
+   * 5-minute interval that had any.
+   */
+  appendTransactions(storageAccountId: string, fromMs: number, toMs: number): Promise<{ total: number; newest?: Date }>;
   /** A blob's text (the Terraform state), or undefined when there is no such blob. */
   readBlob(accountName: string, container: string, name: string): Promise<string | undefined>;
   getFlowLog(resourceGroup: string, networkWatcher: string, name: string): Promise<FlowLogFacts | undefined>;
@@ -95,7 +109,8 @@ export interface AzureApi {
   queryWorkspace(workspaceId: string, query: string, minutes: number): Promise<ReadonlyArray<Readonly<Record<string, unknown>>>>;
   listRoleAssignments(scope: string, principalId: string): Promise<readonly RoleAssignmentFacts[]>;
   getPublicIpAddress(resourceGroup: string, name: string): Promise<string | undefined>;
-  getActionGroup(resourceGroup: string, name: string): Promise<ActionGroupFacts | undefined>;
+  /** By id: an existing group may be in another subscription. */
+  getActionGroup(id: string): Promise<ActionGroupFacts | undefined>;
   getMetricAlert(resourceGroup: string, name: string): Promise<MetricAlertFacts | undefined>;
   /** The one write: a test notification to the given receivers; returns its id. */
   sendTestNotification(emails: readonly string[], webhooks: readonly string[]): Promise<string>;

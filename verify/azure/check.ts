@@ -85,9 +85,35 @@ export function roleGuid(roleDefinitionId: string): string {
   return roleDefinitionId.split('/').pop()!.toLowerCase();
 }
 
-/** `scope` is `of` or contains it (an assignment there is inherited by `of`). */
+/**
+ * `scope` is `of` or contains it (an assignment there is inherited by `of`). A management group
+ * contains subscriptions without sharing their path; role assignment listings for a scope return
+ * only the management groups above it, so one listed there counts.
+ */
 export function scopeCovers(scope: string, of: string): boolean {
   const a = scope.toLowerCase().replace(/\/$/, '');
   const b = of.toLowerCase();
-  return a === '' || a === '/' || b === a || b.startsWith(`${a}/`);
+  return a === '' || a === '/' || b === a || b.startsWith(`${a}/`) || a.startsWith('/providers/microsoft.management/managementgroups/');
+}
+
+/**
+ * When an account's network rules refuse the blob listing (aks-day2's accounts admit only
+ * Azure's trusted services, so a runner outside the network is refused whatever its roles),
+ * the evidence comes from Azure Monitor metrics through ARM instead: AppendBlock transactions on
+ * the account (Azure Monitor writes append blobs). The account is this cluster's alone (the
+ * config refuses an account name used twice), but the metric cannot tell categories apart.
+ */
+export async function arrivalFromMetrics(
+  ctx: AzureCheckContext,
+  accountName: string,
+  accountId: string,
+  fromMs: number,
+  nowMs: number,
+  blocked: string,
+): Promise<{ arriving: boolean; line: string }> {
+  const m = await ctx.azure.appendTransactions(accountId, fromMs, nowMs);
+  const why = `the blob listing was refused by the account's network rules (${blocked}); read from the account's Transactions metric instead (run from a network the account admits for the blob-level check)`;
+  return m.total > 0 && m.newest
+    ? { arriving: true, line: `${accountName}: ${m.total} AppendBlock transaction(s) within --since, the newest in the 5 minutes from ${m.newest.toISOString()} (${age(m.newest.getTime(), nowMs)}); ${why}` }
+    : { arriving: false, line: `${accountName}: no AppendBlock transaction within --since ${ctx.sinceMinutes} min; ${why}` };
 }

@@ -27,6 +27,9 @@ import {
 /** Diagnostic settings read by id at this version (category groups came with it). */
 export const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 
+/** Action groups read by id at this version (the one MonitorClient 7 uses for them). */
+export const ACTION_GROUPS_API_VERSION = '2021-09-01';
+
 export interface SdkApiOptions {
   readonly credential: TokenCredential;
   readonly subscriptionId: string;
@@ -55,13 +58,21 @@ export interface SdkApiOptions {
 /** The default A-record lookup. */
 const dnsResolve = async (host: string) => resolve4(host);
 
-function toAzureError(e: unknown, what: string): AzureError {
+/**
+ * Where a request went: ARM (and sign-in), which every check needs, or a data plane (a storage
+ * account, Log Analytics, DNS) that only the check asking needs. Not reaching ARM, or no answer
+ * from it, stops the Azure checks; not reaching one storage account fails only its check.
+ */
+type Plane = 'arm' | 'data';
+
+function toAzureError(e: unknown, what: string, plane: Plane): AzureError {
   if (e instanceof AzureError) return e;
   const err = e as RestError & { code?: string; name?: string };
   const status = err.statusCode;
   const message = (err.message ?? String(e)).split('\n')[0]!;
-  // @azure/identity: no credential source worked (not signed in), or the one found was refused.
-  if (!status && /^(CredentialUnavailableError|AggregateAuthenticationError|AuthenticationError)$/.test(err.name ?? '')) {
+  // @azure/identity, by name before any status: no credential source worked (not signed in), or
+  // Entra ID refused the one found (AuthenticationError carries Entra's status, often 400).
+  if (/^(CredentialUnavailableError|AggregateAuthenticationError|AuthenticationError)$/.test(err.name ?? '')) {
     // Its message names each credential DefaultAzureCredential tried and why it failed.
     const tried = (err.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
     return new AzureError('unauthorized', `${what}: no Azure credentials (sign in with az login, or give the job a workload or managed identity): ${tried}`);
@@ -73,25 +84,29 @@ function toAzureError(e: unknown, what: string): AzureError {
   if (status === 403) return new AzureError('forbidden', `${what}: 403 ${err.code ?? 'Forbidden'}: ${message}`);
   if (status === 404) return new AzureError('not-found', `${what}: 404 ${err.code ?? 'NotFound'}: ${message}`);
   if (status === 429) return new AzureError('throttled', `${what}: 429: still throttled after the retries the SDK made: ${message}`);
-  if (err.name === 'AbortError' || /timeout/i.test(message)) return new AzureError('timeout', `${what}: no answer within the request timeout: ${message}`);
+  if (err.name === 'AbortError' || /timeout/i.test(message)) {
+    return new AzureError(plane === 'arm' ? 'timeout' : 'other', `${what}: no answer within the request timeout: ${message}`);
+  }
   if (!status && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|getaddrinfo/.test(`${err.code ?? ''} ${message}`)) {
-    return new AzureError('unreachable', `${what}: cannot reach Azure: ${message}`);
+    return plane === 'arm'
+      ? new AzureError('unreachable', `${what}: cannot reach Azure: ${message}`)
+      : new AzureError('other', `${what}: cannot reach it (a wrong name, DNS, or a network path this runner lacks): ${message}`);
   }
   return new AzureError('other', `${what}: ${status ?? ''} ${message}`.replace(': ', ': ').trim());
 }
 
-async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(what: string, run: () => Promise<T>, plane: Plane = 'arm'): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    throw toAzureError(e, what);
+    throw toAzureError(e, what, plane);
   }
 }
 
 /** undefined for a 404: the thing is not there. */
-async function orUndefined<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+async function orUndefined<T>(what: string, run: () => Promise<T>, plane: Plane = 'arm'): Promise<T | undefined> {
   try {
-    return await call(what, run);
+    return await call(what, run, plane);
   } catch (e) {
     if (e instanceof AzureError && e.kind === 'not-found') return undefined;
     throw e;
@@ -184,11 +199,37 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
             }
           }
         } catch (e) {
+          const err = e as RestError;
           // Azure Monitor creates the container with the first log it writes.
-          if ((e as RestError).statusCode === 404) return { listed, containerMissing: true };
+          if (err.statusCode === 404) return { listed, containerMissing: true };
+          // The account's firewall (aks-day2's accounts admit only Azure's trusted services):
+          // not a missing role, which is AuthorizationPermissionMismatch.
+          if (err.statusCode === 403 && err.code === 'AuthorizationFailure') return { listed, blocked: (err.message ?? '').split('\n')[0]! };
           throw e;
         }
         return { newest, listed };
+      }, 'data'),
+    appendTransactions: (accountId, fromMs, toMs) =>
+      call(`read the Transactions metric of ${accountId.split('/').pop()}`, async () => {
+        const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const r = await monitor.metrics.list(`${accountId}/blobServices/default`, {
+          metricnamespace: 'Microsoft.Storage/storageAccounts/blobServices',
+          metricnames: 'Transactions',
+          aggregation: 'Total',
+          interval: 'PT5M',
+          timespan: `${iso(fromMs)}/${iso(toMs)}`,
+          filter: "ApiName eq 'AppendBlock'",
+        });
+        let total = 0;
+        let newest: Date | undefined;
+        for (const series of r.value?.[0]?.timeseries ?? []) {
+          for (const point of series.data ?? []) {
+            if (!point.total) continue;
+            total += point.total;
+            if (!newest || point.timeStamp > newest) newest = point.timeStamp;
+          }
+        }
+        return { total, ...(newest ? { newest } : {}) };
       }),
     readBlob: (account, container, name) =>
       orUndefined(`read blob ${account}/${container}/${name}`, async () => {
@@ -196,7 +237,7 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
         const chunks: Buffer[] = [];
         for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
         return Buffer.concat(chunks).toString('utf8');
-      }),
+      }, 'data'),
     getFlowLog: (rg, watcher, name) =>
       orUndefined(`read flow log ${name}`, async () => {
         const f = await network.flowLogs.get(rg, watcher, name);
@@ -224,7 +265,7 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
         const table = result.tables[0];
         if (!table) return [];
         return table.rows.map((row) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name ?? String(i), row[i]])));
-      }),
+      }, 'data'),
     listRoleAssignments: (scope, principalId) =>
       call(`list role assignments at ${scope}`, async () => {
         const out: RoleAssignmentFacts[] = [];
@@ -234,13 +275,15 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
         return out;
       }),
     getPublicIpAddress: (rg, name) => call(`read public IP ${name}`, async () => (await network.publicIPAddresses.get(rg, name)).ipAddress),
-    getActionGroup: (rg, name) =>
-      orUndefined(`read action group ${name}`, async () => {
-        const g = await monitor.actionGroups.get(rg, name);
+    getActionGroup: (id) =>
+      orUndefined(`read action group ${id.split('/').pop()}`, async () => {
+        // By id, so an existing group in another subscription is read where it is.
+        const r = await resources.resources.getById(id, ACTION_GROUPS_API_VERSION);
+        const p = (r.properties ?? {}) as { enabled?: boolean; emailReceivers?: Array<{ emailAddress?: string }>; webhookReceivers?: Array<{ serviceUri?: string }> };
         return {
-          enabled: g.enabled === true,
-          emails: (g.emailReceivers ?? []).map((r) => r.emailAddress),
-          webhooks: (g.webhookReceivers ?? []).map((r) => r.serviceUri),
+          enabled: p.enabled === true,
+          emails: (p.emailReceivers ?? []).map((x) => x.emailAddress ?? ''),
+          webhooks: (p.webhookReceivers ?? []).map((x) => x.serviceUri ?? ''),
         };
       }),
     getMetricAlert: (rg, name) =>
@@ -250,15 +293,30 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
       }),
     sendTestNotification: (emails, webhooks) =>
       call('send the test notification', async () => {
-        // 202 with the notification's id (2021-09-01 examples/postTestNotifications.json): the
-        // caller polls its status.
-        const r = await monitor.actionGroups.beginPostTestNotificationsAndWait({
-          alertType: 'metricstaticthreshold',
-          emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress })),
-          webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i + 1}`, serviceUri })),
-        });
-        if (!r.notificationId) throw new AzureError('other', 'send the test notification: Azure returned no notificationId');
-        return r.notificationId;
+        // Not ...AndWait: Azure answers 202 with the notification's id in the body
+        // (2021-09-01 examples/postTestNotifications.json) and its status URL in Location, and
+        // the SDK's poller would follow Location and return the status body, which has no id.
+        // One poll sends the request; the id comes from that response; the check then reads
+        // the status itself, bounded by --timeout.
+        let id: string | undefined;
+        const poller = await monitor.actionGroups.beginPostTestNotifications(
+          {
+            alertType: 'metricstaticthreshold',
+            emailReceivers: emails.map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress })),
+            webhookReceivers: webhooks.map((serviceUri, i) => ({ name: `webhook-${i + 1}`, serviceUri })),
+          },
+          {
+            onResponse: (raw) => {
+              if (id) return;
+              const body = raw.parsedBody as { notificationId?: string } | undefined;
+              const location = raw.headers.get('location');
+              id = body?.notificationId ?? (location ? new URL(location).pathname.split('/').pop() : undefined);
+            },
+          },
+        );
+        await poller.poll();
+        if (!id) throw new AzureError('other', 'send the test notification: Azure returned no notificationId');
+        return id;
       }),
     getTestNotification: (id) =>
       call(`read test notification ${id}`, async () => {
@@ -284,23 +342,36 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
         try {
           assignment = await policy.policyAssignments.get(scope, assignmentName);
         } catch (e) {
-          if ((e as RestError).statusCode === 404) return { assignmentFound: false, firstNonCompliant: [] };
+          if ((e as RestError).statusCode === 404) return { assignmentFound: false, components: [] };
           throw e;
         }
         const regex = (assignment.parameters?.allowedContainerImagesRegex?.value as string | undefined) ?? undefined;
         const filter = `policyAssignmentName eq '${assignmentName}'`;
         const summary = await insights.policyStates.summarizeForResource('latest', scope, { queryOptions: { filter } });
         const nonCompliant = summary.value?.[0]?.results?.nonCompliantResources;
-        const first: string[] = [];
-        for await (const state of insights.policyStates.listQueryResultsForResource('latest', scope, {
-          queryOptions: { filter: `${filter} and complianceState eq 'NonCompliant'`, top: 5 },
-        })) {
-          first.push(state.resourceId ?? '?');
-          if (first.length >= 5) break;
+        // A Kubernetes definition evaluates the cluster as one resource; the objects that break
+        // the rule are its components (componentPolicyStates). Best effort: a refusal or an
+        // empty answer leaves the count alone.
+        let components: string[] = [];
+        let componentsError: string | undefined;
+        try {
+          const r = await insights.componentPolicyStates.listQueryResultsForResource(scope, 'latest', {
+            filter: `${filter} and complianceState eq 'NonCompliant'`,
+            top: 5,
+          });
+          components = (r.value ?? []).map((c) => `${c.componentType ?? '?'} ${c.componentName ?? c.componentId ?? '?'}`);
+        } catch (e) {
+          componentsError = toAzureError(e, 'read component compliance', 'arm').message;
         }
-        return { assignmentFound: true, ...(regex !== undefined ? { regex } : {}), ...(nonCompliant !== undefined ? { nonCompliant } : {}), firstNonCompliant: first };
+        return {
+          assignmentFound: true,
+          ...(regex !== undefined ? { regex } : {}),
+          ...(nonCompliant !== undefined ? { nonCompliant } : {}),
+          components,
+          ...(componentsError ? { componentsError } : {}),
+        };
       }),
-    resolve: (host) => call(`resolve ${host}`, () => (options.resolve ?? dnsResolve)(host)),
+    resolve: (host) => call(`resolve ${host}`, () => (options.resolve ?? dnsResolve)(host), 'data'),
   };
 }
 

@@ -48,8 +48,13 @@ export interface FakeAzureWorld {
   readonly blobs: Map<string, FakeBlob[]>;
   /** Traffic Analytics rows by workspace GUID. */
   readonly trafficRows: Map<string, FakeTrafficRow[]>;
-  /** Policy compliance by assignment name: non-compliant resource ids. */
-  readonly nonCompliant: Map<string, string[]>;
+  /**
+   * Policy compliance by assignment name: the non-compliant components (for a Kubernetes
+   * definition, the objects; their componentType spelling is this stand-in's, not Azure's).
+   */
+  readonly nonCompliant: Map<string, Array<{ readonly type: string; readonly name: string }>>;
+  /** AppendBlock transactions per 5 minutes, by storage account id (the Transactions metric). */
+  readonly appendMetrics: Map<string, Array<{ readonly time: string; readonly total: number }>>;
   /** The test notification's states, one per status read; then its receivers' results. */
   testNotification: { readonly states: string[]; readonly receivers: ReadonlyArray<{ name: string; type: string; status: string; detail?: string }> };
 }
@@ -148,6 +153,30 @@ export class FakeAzure {
   private arm(method: string, res: ServerResponse, path: string, url: URL): void {
     const p = lower(path);
     const sub = lower(this.world.subscriptionId);
+    const known = this.world.resources.get(p);
+    if (method === 'GET' && known) return this.json(res, 200, known);
+    // Azure Monitor metrics of an account's blob service (monitor 2018-01-01 examples/GetMetric.json).
+    const metrics = /^(.*)\/blobservices\/default\/providers\/microsoft\.insights\/metrics$/.exec(p);
+    if (metrics && method === 'GET') {
+      const points = this.world.appendMetrics.get(metrics[1]!) ?? [];
+      return this.json(res, 200, {
+        cost: 0,
+        timespan: url.searchParams.get('timespan'),
+        interval: url.searchParams.get('interval'),
+        namespace: 'Microsoft.Storage/storageAccounts/blobServices',
+        resourceregion: 'eastus',
+        value: [
+          {
+            id: `${path}/Transactions`,
+            type: 'Microsoft.Insights/metrics',
+            name: { value: 'Transactions', localizedValue: 'Transactions' },
+            unit: 'Count',
+            timeseries: [{ metadatavalues: [], data: points.map((d) => ({ timeStamp: d.time, total: d.total })) }],
+            errorCode: 'Success',
+          },
+        ],
+      });
+    }
     if (!p.startsWith(`/subscriptions/${sub}`)) {
       return this.json(res, 404, { error: { code: 'SubscriptionNotFound', message: `The subscription '${path.split('/')[2]}' could not be found.` } });
     }
@@ -156,7 +185,9 @@ export class FakeAzure {
     if (ra && method === 'GET') {
       const scope = ra[1]!;
       const principal = /principalId eq '([^']+)'/.exec(url.searchParams.get('$filter') ?? '')?.[1];
-      const related = (s: string) => scope === lower(s) || scope.startsWith(`${lower(s)}/`) || lower(s).startsWith(`${scope}/`);
+      // Every management group listed is taken to be above the subscription (ARM lists those that are).
+      const related = (s: string) =>
+        scope === lower(s) || scope.startsWith(`${lower(s)}/`) || lower(s).startsWith(`${scope}/`) || lower(s).startsWith('/providers/microsoft.management/managementgroups/');
       const all = this.world.roleAssignments
         .filter((a) => (!principal || lower(a.principalId) === lower(principal)) && related(a.scope))
         .map((a, i) => ({
@@ -175,7 +206,13 @@ export class FakeAzure {
     // Test notifications (2021-09-01 postTestNotifications.json, getTestNotifications.json).
     if (p === `/subscriptions/${sub}/providers/microsoft.insights/createnotifications` && method === 'POST') {
       this.notificationReads = 0;
-      return this.json(res, 202, { notificationId: '11000222191287', correlationId: '5000094c-7f6b-49f2-a0ad-c620c65d34b5', createdTime: '2026-12-04T10:30:01+00:00' });
+      // The 202 names the status in Location, as Azure does (the example shows only the body).
+      return this.json(
+        res,
+        202,
+        { notificationId: '11000222191287', correlationId: '5000094c-7f6b-49f2-a0ad-c620c65d34b5', createdTime: '2026-12-04T10:30:01+00:00' },
+        { location: `${this.url}/subscriptions/${this.world.subscriptionId}/providers/Microsoft.Insights/notificationStatus/11000222191287?api-version=2021-09-01` },
+      );
     }
     if (p.startsWith(`/subscriptions/${sub}/providers/microsoft.insights/notificationstatus/`) && method === 'GET') {
       const { states, receivers } = this.world.testNotification;
@@ -189,27 +226,34 @@ export class FakeAzure {
         ActionDetails: receivers.map((r) => ({ MechanismType: r.type, Name: r.name, Status: r.status, SubState: 'Default', SendTime: '2026-12-04T10:30:05+00:00', Detail: r.detail ?? null })),
       });
     }
-    // Policy compliance (PolicyStates_SummarizeResourceScope.json, PolicyStates_QueryResourceScope.json).
-    const ps = /^(.*)\/providers\/microsoft\.policyinsights\/policystates\/latest\/(summarize|queryresults)$/.exec(p);
+    // Policy compliance (PolicyStates_SummarizeResourceScope.json; ComponentPolicyStates_QueryResourceScope.json):
+    // the cluster is one resource, compliant or not; the objects are components.
+    const ps = /^(.*)\/providers\/microsoft\.policyinsights\/(policystates\/latest\/summarize|componentpolicystates\/latest\/queryresults)$/.exec(p);
     if (ps && method === 'POST') {
       const assignment = /policyAssignmentName eq '([^']+)'/.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
-      const ids = this.world.nonCompliant.get(assignment) ?? [];
-      if (ps[2] === 'summarize') {
+      const components = this.world.nonCompliant.get(assignment) ?? [];
+      if (ps[2]!.endsWith('summarize')) {
         return this.json(res, 200, {
           '@odata.context': 'https://management.azure.com/metadata',
           '@odata.count': 1,
-          value: [{ '@odata.id': null, '@odata.context': null, results: { queryResultsUri: null, nonCompliantResources: ids.length, nonCompliantPolicies: ids.length ? 1 : 0 }, policyAssignments: [] }],
+          value: [{ '@odata.id': null, '@odata.context': null, results: { queryResultsUri: null, nonCompliantResources: components.length ? 1 : 0, nonCompliantPolicies: components.length ? 1 : 0 }, policyAssignments: [] }],
         });
       }
-      const top = Number(url.searchParams.get('$top') ?? ids.length);
+      const top = Number(url.searchParams.get('$top') ?? components.length);
       return this.json(res, 200, {
         '@odata.context': 'https://management.azure.com/metadata',
-        '@odata.count': Math.min(top, ids.length),
-        value: ids.slice(0, top).map((resourceId) => ({ timestamp: '2026-12-04T09:00:00Z', resourceId, policyAssignmentName: assignment, complianceState: 'NonCompliant', isCompliant: false })),
+        '@odata.count': Math.min(top, components.length),
+        value: components.slice(0, top).map((c) => ({
+          componentId: c.name,
+          componentType: c.type,
+          componentName: c.name,
+          timestamp: '2026-12-04T09:00:00Z',
+          resourceId: ps[1],
+          policyAssignmentName: assignment,
+          complianceState: 'NonCompliant',
+        })),
       });
     }
-    const resource = this.world.resources.get(p);
-    if (method === 'GET' && resource) return this.json(res, 200, resource);
     return this.json(res, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${path.split('/').slice(-2).join('/')}' under resource group '${path.split('/')[4] ?? ''}' was not found.` } });
   }
 

@@ -201,7 +201,8 @@ export function healthyWorld(): FakeAzureWorld {
       ['azfintfstate/tfstate', [{ name: 'aks-day2/azfin.tfstate', lastModified: new Date(NOW - 86_400_000), content: stateBlob([`${APP_GATEWAY_IP}/32`, `${API_SERVER_IP}/32`]) }]],
     ]),
     trafficRows: new Map([[WORKSPACE_GUID, [{ flowLog: 'azfin-vnet-flowlog', time: '2026-12-04T10:12:00Z' }, { flowLog: 'other-vnet-flowlog', time: '2026-12-04T10:20:00Z' }]]]),
-    nonCompliant: new Map([['aks-day2-azfin-allowed-images', [`${CLUSTER_ID}/namespaces/production/pods/legacy-7d9f`]]]),
+    appendMetrics: new Map(),
+    nonCompliant: new Map([['aks-day2-azfin-allowed-images', [{ type: 'Pod', name: 'production/legacy-7d9f' }]]]),
     testNotification: {
       states: ['NotStarted', 'Running', 'Completed'],
       receivers: [

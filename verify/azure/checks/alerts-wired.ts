@@ -12,13 +12,10 @@ const same = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].map((x) => x.toLowerCase()).sort().every((x, i) => x === [...b].map((y) => y.toLowerCase()).sort()[i]);
 const sameId = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
-function actionGroupOf(sub: string, cluster: ClusterConfig): { id: string; resourceGroup: string; name: string } {
+function actionGroupOf(sub: string, cluster: ClusterConfig): { id: string; name: string } {
   const group = cluster.alerts!.actionGroup;
-  if (group.kind === 'existing') {
-    const parts = group.id.split('/');
-    return { id: group.id, resourceGroup: parts[4]!, name: parts[8]! };
-  }
-  return { id: `/subscriptions/${sub}/resourceGroups/${cluster.resourceGroup}/providers/Microsoft.Insights/actionGroups/${group.name}`, resourceGroup: cluster.resourceGroup, name: group.name };
+  if (group.kind === 'existing') return { id: group.id, name: group.id.split('/').pop()! };
+  return { id: `/subscriptions/${sub}/resourceGroups/${cluster.resourceGroup}/providers/Microsoft.Insights/actionGroups/${group.name}`, name: group.name };
 }
 
 /**
@@ -44,9 +41,9 @@ export const alertsWiredCheck: AzureCheck = {
     const problems: string[] = [];
     const details: string[] = [];
 
-    const live = await ctx.azure.getActionGroup(group.resourceGroup, group.name);
+    const live = await ctx.azure.getActionGroup(group.id);
     if (!live) {
-      problems.push(`no action group ${group.name} in ${group.resourceGroup}`);
+      problems.push(`no action group ${group.id}`);
     } else {
       if (!live.enabled) problems.push(`action group ${group.name} is disabled: no alert notifies anyone`);
       if (alerts.actionGroup.kind === 'create') {

@@ -1,6 +1,6 @@
 import type { ClusterConfig } from '../../../config/model';
 import { AKS_LOG_CATEGORY_GROUP_MEMBERS } from '../../../config/rules';
-import { age, armId, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
+import { age, armId, arrivalFromMetrics, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
 
 /**
  * Runbook: "direct kube-audit logs to an Azure Storage Account, NOT Log Analytics". The
@@ -43,14 +43,20 @@ export const auditLogsArrivingCheck: AzureCheck = {
     // A category has its own container; a group (allLogs, audit) is arriving when any of its
     // categories is: not every member logs on every cluster (guard needs Entra ID, the
     // autoscaler's only with the autoscaler on).
-    for (const entry of audit.categories) {
+    let blocked: string | undefined;
+    entries: for (const entry of audit.categories) {
       const members = (AKS_LOG_CATEGORY_GROUP_MEMBERS as Readonly<Record<string, readonly string[]>>)[entry] ?? [entry];
       const base = `resourceId=${clusterId.toUpperCase()}/`;
       const found: string[] = [];
       const misses: Array<{ category: string; text: string }> = [];
       for (const category of members) {
         const container = `insights-logs-${category.toLowerCase()}`;
-        const { newest, listed, containerMissing } = await ctx.azure.newestBlob(audit.storageAccountName, container, dayPrefixes(from, now).map((d) => base + d));
+        const listing = await ctx.azure.newestBlob(audit.storageAccountName, container, dayPrefixes(from, now).map((d) => base + d));
+        const { newest, listed, containerMissing } = listing;
+        if (listing.blocked) {
+          blocked = listing.blocked;
+          break entries;
+        }
         if (newest && newest.lastModified.getTime() >= from) {
           found.push(`${category}: newest blob ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}): ${container}/${newest.name}`);
         } else {
@@ -68,6 +74,10 @@ export const auditLogsArrivingCheck: AzureCheck = {
         details.push(...found);
         if (misses.length > 0) details.push(`${entry}: nothing within --since from ${misses.map((m) => m.category).join(', ')} (not every category logs on every cluster)`);
       }
+    }
+    if (blocked) {
+      const m = await arrivalFromMetrics(ctx, audit.storageAccountName, accountId, from, now, blocked);
+      return { passed: m.arriving, expected, got: m.arriving ? 'arriving (by the account metric)' : `nothing within ${ctx.sinceMinutes} min (by the account metric)`, details: [m.line] };
     }
     return {
       passed: late.length === 0,

@@ -1,5 +1,5 @@
 import type { ClusterConfig } from '../../../config/model';
-import { age, armId, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
+import { age, armId, arrivalFromMetrics, dayPrefixes, type AzureCheck, type AzureCheckContext } from '../check';
 
 /** The container VNet flow logs are written to (Microsoft Learn, "VNet flow logs overview"). */
 const CONTAINER = 'insights-logs-flowlogflowevent';
@@ -71,8 +71,12 @@ export const flowLogsArrivingCheck: AzureCheck = {
     const prefixes = flowLogBlobBases(sub, flow.networkWatcherResourceGroup, flow.networkWatcherName, flow.name).flatMap((base) =>
       dayPrefixes(from, now).map((d) => base + d),
     );
-    const { newest, listed, containerMissing } = await ctx.azure.newestBlob(flow.storageAccountName, CONTAINER, prefixes);
-    if (newest && newest.lastModified.getTime() >= from) {
+    const { newest, listed, containerMissing, blocked } = await ctx.azure.newestBlob(flow.storageAccountName, CONTAINER, prefixes);
+    if (blocked) {
+      const m = await arrivalFromMetrics(ctx, flow.storageAccountName, accountId, from, now, blocked);
+      if (!m.arriving) missing.push('flow-log blobs');
+      details.push(`blobs: ${m.line}`);
+    } else if (newest && newest.lastModified.getTime() >= from) {
       details.push(`blobs: newest ${newest.lastModified.toISOString()} (${age(newest.lastModified.getTime(), now)}): ${CONTAINER}/${newest.name}`);
     } else {
       missing.push('flow-log blobs');

@@ -5,8 +5,9 @@ import { armId, type AzureCheck, type AzureCheckContext } from '../check';
 /**
  * Runbook: "enforce an allowed-registries policy", with engine azure-policy. The assignment
  * must exist at the cluster with the regex synthesized from the config (a hand edit in the
- * portal shows here), and its compliance summary is printed: how many resources are
- * non-compliant and the first few. Non-compliant resources do not fail the check: the policy's
+ * portal shows here), and its compliance is printed: a Kubernetes definition evaluates the
+ * cluster as one resource (compliant or not), and the objects that break the rule are its
+ * components, of which the first five are named. Non-compliant resources do not fail the check: the policy's
  * own enforcement decides what happens to them; this check proves the assignment is the one
  * synthesized.
  */
@@ -25,8 +26,9 @@ export const policyCompliantCheck: AzureCheck = {
     const facts = await ctx.azure.getPolicyCompliance(scope, name);
     if (!facts.assignmentFound) return { passed: false, expected, got: `no assignment ${name} at ${scope}` };
     const details = [
-      `compliance: ${facts.nonCompliant === undefined ? 'no evaluation yet' : `${facts.nonCompliant} non-compliant resource(s)`}`,
-      ...facts.firstNonCompliant.map((id) => `non-compliant: ${id}`),
+      `compliance: ${facts.nonCompliant === undefined ? 'no evaluation yet' : facts.nonCompliant > 0 ? 'the cluster is non-compliant' : 'compliant'}`,
+      ...facts.components.map((c) => `non-compliant: ${c}`),
+      ...(facts.componentsError ? [`the non-compliant objects could not be listed: ${facts.componentsError}`] : []),
     ];
     if (facts.regex !== regex) {
       return {
