@@ -10,7 +10,7 @@ import { ConnectError, locateKubeconfig, type KubeconfigSource } from './kubecon
 import type { Connection } from './kube-api';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles, type PolicyManifests, type SmokeManifests } from './manifests';
 import { junitDocument, junitXml, printable, resultLines, summaryLine } from './report';
-import { runChecks, type CheckResult } from './runner';
+import { isOk, runChecks, type CheckResult } from './runner';
 import { AzureError, withClusterCached, type AzureApi } from './azure/api';
 import { AZURE_CHECK_IDS, DEFAULT_SINCE_MINUTES, type AzureCheckId, type DeployedAllowlist } from './azure/check';
 import { AZURE_CHECKS } from './azure/checks';
@@ -231,7 +231,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
       const written = writeJunit(options.junit, run.redact(junitXml(run.cluster, run.results, run.totalMs, run.setupError)));
       if (written) io.err(written);
     }
-    return run.setupError ? EXIT.setup : run.results.every((r) => r.status === 'passed') ? EXIT.passed : EXIT.failed;
+    return run.setupError ? EXIT.setup : run.results.every(isOk) ? EXIT.passed : EXIT.failed;
   }
   if (options.context) {
     io.err('aks-day2 verify: --context names one context; with several clusters each is checked in its own (<aksName>, or <aksName>-admin)');
@@ -280,7 +280,13 @@ async function verifyCluster(
     return selected.filter((c) => !c.notApplicable(cluster));
   };
   const checks: Check[] = wanted(ALL_CHECKS);
-  const azureChecks = options.azure ? wanted(AZURE_CHECKS) : [];
+  // The Azure checks the config does not enable are reported (SKIP, and <skipped> in JUnit) with the reason.
+  const azureChecks = options.azure
+    ? AZURE_CHECKS.filter((c) => !options.only || options.only.includes(c.id)).map((c) => {
+        const why = c.notApplicable(cluster);
+        return why ? { ...c, inapplicable: why } : c;
+      })
+    : [];
 
   // 3. Names from dist/<cluster>/, only for the checks that need them.
   const distDir = join(options.dist, cluster.name);
@@ -301,7 +307,7 @@ async function verifyCluster(
   // 4. Azure: the subscription, and the SDK clients for it (nothing is sent yet).
   let azure: AzureApi | undefined;
   let subscriptionId: string | undefined;
-  if (azureChecks.length > 0) {
+  if (azureChecks.some((c) => !('inapplicable' in c))) {
     subscriptionId = (cluster.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID)?.toLowerCase();
     if (!subscriptionId) {
       return setup(`--azure: cluster ${cluster.name} has no subscriptionId in the config, and neither AZURE_SUBSCRIPTION_ID nor ARM_SUBSCRIPTION_ID is set`);
@@ -384,6 +390,13 @@ async function verifyCluster(
         print,
       )),
     );
+  } else {
+    // No Azure check applies: each is reported with its reason, and nothing is read.
+    for (const c of azureChecks) {
+      const result: CheckResult = { id: c.id, title: c.title, status: 'not-applicable', expected: '-', got: `not applicable: ${'inapplicable' in c ? c.inapplicable : ''}`, details: [], elapsedMs: 0 };
+      print(result);
+      results.push(result);
+    }
   }
   const totalMs = deps.clock.now() - started;
   out(summaryLine(cluster.name, results, totalMs));
@@ -463,7 +476,7 @@ async function verifyFleet(
     const written = writeJunit(options.junit, runs.reduce((text, r) => r.redact(text), xml));
     if (written) io.err(written);
   }
-  return runs.every((r) => !r.setupError && r.results.every((x) => x.status === 'passed')) ? EXIT.passed : EXIT.failed;
+  return runs.every((r) => !r.setupError && r.results.every(isOk)) ? EXIT.passed : EXIT.failed;
 }
 
 /** The table that ends a run over several clusters, and one line saying how it went. */
@@ -482,7 +495,7 @@ export function fleetSummary(runs: readonly ClusterRun[], totalMs: number): stri
   const header = ['cluster', 'passed', 'failed', 'not run', 'slowest check'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const failed = runs.filter((r) => r.setupError || r.results.some((x) => x.status !== 'passed')).map((r) => r.cluster);
+  const failed = runs.filter((r) => r.setupError || !r.results.every(isOk)).map((r) => r.cluster);
   return [
     '',
     line(header),

@@ -5,7 +5,7 @@ import type { CheckResult } from './runner';
  * detail lines indented under it, and a JUnit XML file for CI.
  */
 
-const MARK = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP' } as const;
+const MARK = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', 'not-applicable': 'SKIP' } as const;
 
 /** Text from the server (messages, logs) on one printable line: no terminal escapes, no line breaks. */
 export function printable(text: string): string {
@@ -16,7 +16,7 @@ export function printable(text: string): string {
 }
 
 export function resultLines(r: CheckResult): string[] {
-  const time = r.status === 'skipped' ? '' : ` (${(r.elapsedMs / 1000).toFixed(2)} s)`;
+  const time = r.status === 'skipped' || r.status === 'not-applicable' ? '' : ` (${(r.elapsedMs / 1000).toFixed(2)} s)`;
   const head = `${MARK[r.status]} ${r.id.padEnd(16)} expected: ${printable(r.expected)} | got: ${printable(r.got)}${time}`;
   return [head, ...r.details.map((d) => `     ${printable(d)}`)];
 }
@@ -24,9 +24,11 @@ export function resultLines(r: CheckResult): string[] {
 export function summaryLine(cluster: string, results: readonly CheckResult[], totalMs: number): string {
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   const skipped = count('skipped');
+  const na = count('not-applicable');
   return (
     `verify ${cluster}: ${count('passed')} passed, ${count('failed')} failed` +
     (skipped ? `, ${skipped} not run` : '') +
+    (na ? `, ${na} not applicable` : '') +
     ` of ${results.length} check(s) in ${(totalMs / 1000).toFixed(2)} s`
   );
 }
@@ -57,7 +59,7 @@ const counts = (run: SuiteRun) => ({
   tests: run.results.length + (run.setupError ? 1 : 0),
   failures: run.results.filter((r) => r.status === 'failed').length,
   errors: run.setupError ? 1 : 0,
-  skipped: run.results.filter((r) => r.status === 'skipped').length,
+  skipped: run.results.filter((r) => r.status === 'skipped' || r.status === 'not-applicable').length,
 });
 
 function suiteLines(run: SuiteRun): string[] {
@@ -78,7 +80,7 @@ function suiteLines(run: SuiteRun): string[] {
     const body = [`expected: ${r.expected}`, `got: ${r.got}`, ...r.details].join('\n');
     if (r.status === 'failed') {
       lines.push(`      <failure message="${attr(`expected: ${r.expected} | got: ${r.got}`)}" type="CheckFailed">${xmlEscape(body)}</failure>`);
-    } else if (r.status === 'skipped') {
+    } else if (r.status === 'skipped' || r.status === 'not-applicable') {
       lines.push(`      <skipped message="${attr(r.got)}"/>`);
     } else {
       lines.push(`      <system-out>${xmlEscape(body)}</system-out>`);

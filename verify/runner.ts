@@ -7,8 +7,12 @@ export interface CheckResult {
   /** A cluster check's id (CHECK_IDS) or an Azure check's (AZURE_CHECK_IDS). */
   readonly id: string;
   readonly title: string;
-  /** `skipped`: not run because an earlier check found the API unusable. */
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /**
+   * `skipped`: not run because an earlier check found the API (or Azure) unusable, a failure of
+   * the run. `not-applicable`: an Azure check whose step the config does not enable; shown and
+   * written to JUnit as skipped, with the reason, and not a failure.
+   */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'not-applicable';
   readonly expected: string;
   readonly got: string;
   readonly details: readonly string[];
@@ -19,8 +23,13 @@ export interface CheckResult {
 export interface RunnableCheck<C> {
   readonly id: string;
   readonly title: string;
+  /** Set: the check is reported as not applicable, for this reason, and not run. */
+  readonly inapplicable?: string;
   run(ctx: C): Promise<CheckOutcome>;
 }
+
+/** A result that does not fail the run. */
+export const isOk = (r: CheckResult): boolean => r.status === 'passed' || r.status === 'not-applicable';
 
 /**
  * Run `checks` in order, reporting each result as soon as it is known. A check that throws
@@ -37,7 +46,9 @@ export async function runChecks<C extends { readonly clock: Clock }>(
   let fatal: string | undefined;
   for (const check of checks) {
     let result: CheckResult;
-    if (fatal) {
+    if (check.inapplicable) {
+      result = { id: check.id, title: check.title, status: 'not-applicable', expected: '-', got: `not applicable: ${check.inapplicable}`, details: [], elapsedMs: 0 };
+    } else if (fatal) {
       result = { id: check.id, title: check.title, status: 'skipped', expected: '-', got: `not run: ${fatal}`, details: [], elapsedMs: 0 };
     } else {
       const start = ctx.clock.now();

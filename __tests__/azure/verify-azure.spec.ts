@@ -467,13 +467,19 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     const none = await verify(['--cluster', 'azother', '--only', 'audit-logs-arriving']);
     expect(none.code).toBe(EXIT.setup);
     expect(none.err[0]).toBe('aks-day2 verify: --azure: cluster azother has no subscriptionId in the config, and neither AZURE_SUBSCRIPTION_ID nor ARM_SUBSCRIPTION_ID is set');
-    const fleet = await verify(['--all', '--only', ALL], { env: { AZURE_SUBSCRIPTION_ID: SUB.toUpperCase() } });
+    const junit = join(tempDir(), 'verify.xml');
+    const fleet = await verify(['--all', '--only', ALL, '--junit', junit], { env: { AZURE_SUBSCRIPTION_ID: SUB.toUpperCase() } });
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuite name="aks-day2 verify azother" tests="6" failures="2" errors="0" skipped="4"');
+    expect(xml).toContain('<skipped message="not applicable: alerts is not configured"/>');
     expect(fleet.code).toBe(EXIT.failed);
     expect(fleet.out).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^aks-day2 verify: cluster azother .*, Azure subscription ${SUB}$`)),
-        'note: roles-granted not run: neither acr nor monitoring is configured',
-        'note: flow-logs-arriving not run: flowLogs is not configured',
+        // Steps azother's config does not enable: SKIP with the reason, in the report and the JUnit.
+        'SKIP roles-granted    expected: - | got: not applicable: neither acr nor monitoring is configured',
+        'SKIP flow-logs-arriving expected: - | got: not applicable: flowLogs is not configured',
+        'verify azother: 0 passed, 2 failed, 4 not applicable of 6 check(s) in 0.00 s',
         // azother's cluster is not in the fake: the first check that reads it fails with ARM's 404.
         expect.stringMatching(/^FAIL audit-logs-arriving .*read AKS cluster azother-aks: 404 ResourceNotFound/),
         expect.stringMatching(/^azfin +6 +0 +0 /),
