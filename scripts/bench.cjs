@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: wall time and peak memory of the whole `npm run synth` command (both apps)
 // for generated configs of 1, 10 and 100 clusters, each run as its own process, as CI runs it;
-// then the README's test command (`npm test`: type check + every jest suite) and its parts.
+// then the README's test command (`npm test`: type check + every jest suite) and its parts, and the
+// same command on a fresh clone (cold caches).
 // Prints numbers and the machine they were taken on; asserts nothing
 // (targets: 1 cluster < 1 s, 100 clusters < 5 s, npm test < 20 s on 2 cores).
 // BENCH_RUNS (default 3), BENCH_SIZES (default 1,10,100), BENCH_TEST=0 skips npm test,
+// BENCH_FRESH=0 skips npm test on a fresh clone,
 // BENCH_BARREL=0 skips the root-import reference.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
+const { mkdtempSync, readFileSync, writeFileSync, rmSync, symlinkSync } = require('node:fs');
 const { tmpdir, cpus, totalmem } = require('node:os');
 const { join } = require('node:path');
 const YAML = require('yaml');
@@ -80,9 +82,9 @@ if (process.env.BENCH_BARREL !== '0') {
 // where the time goes). CI=true as on a CI runner, so no snapshot is written. jest writes its
 // results as JSON beside the normal output: each test file's own time, and which files failed.
 if (process.env.BENCH_TEST !== '0') {
-  const timed = (cmd, args) => {
+  const timed = (cmd, args, cwd = root) => {
     const start = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    const r = spawnSync(cmd, args, { cwd, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
     return { ms: Number(process.hrtime.bigint() - start) / 1e6, r };
   };
   /** One line, no stack trace: what failed and where to look. */
@@ -114,6 +116,23 @@ if (process.env.BENCH_TEST !== '0') {
       .map((t) => ({ name: file(t), ms: t.endTime - t.startTime, tests: t.assertionResults.length }))
       .sort((a, b) => b.ms - a.ms);
     for (const f of files) console.log(`  ${fmt(f.ms).padStart(8)}  ${f.name} (${f.tests} tests)`);
+  }
+
+  // The same command on a fresh clone of HEAD, as a new user's first `npm test` after `npm ci`:
+  // no bundles in .build/, no type-check or jest cache. node_modules is this checkout's, linked
+  // (an install would take a minute and change nothing measured). BENCH_FRESH=0 skips it.
+  if (process.env.BENCH_FRESH !== '0') {
+    const clone = mkdtempSync(join(tmpdir(), 'aks-day2-bench-clone-'));
+    try {
+      const git = spawnSync('git', ['clone', '--quiet', root, clone], { encoding: 'utf8' });
+      if (git.status !== 0) failed('git clone of this checkout', git, git.stderr.trim());
+      symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'));
+      const first = timed('npm', ['test', '--silent', '--', `--cacheDirectory=${join(clone, '.jest-cache')}`], clone);
+      if (first.r.status !== 0) failed('npm test on a fresh clone', first.r, `run it in a clone of ${root}`);
+      console.log(`npm test on a fresh clone of HEAD (no bundles, no caches): ${fmt(first.ms)} wall`);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   }
 }
 
