@@ -1,6 +1,7 @@
 /** The pure parts of verify --azure: day prefixes, scopes, the deployed allow-list's sources, and where the SDK may be imported. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { credentialsTried } from '../../verify/azure/api';
 import { age, dayPrefixes, scopeCovers } from '../../verify/azure/check';
 import { AllowlistSourceError, allowlistFromOutputsFile, allowlistFromState } from '../../verify/azure/deployed-allowlist';
 import { flowLogBlobBases, trafficAnalyticsQuery } from '../../verify/azure/checks/flow-logs-arriving';
@@ -11,6 +12,25 @@ describe('verify --azure parts', () => {
   test('dayPrefixes: every UTC day the window touches, also across midnight and month ends', () => {
     expect(dayPrefixes(Date.parse('2026-12-04T08:30:00Z'), Date.parse('2026-12-04T10:30:00Z'))).toEqual(['y=2026/m=12/d=04/']);
     expect(dayPrefixes(Date.parse('2026-11-30T23:10:00Z'), Date.parse('2026-12-01T01:10:00Z'))).toEqual(['y=2026/m=11/d=30/', 'y=2026/m=12/d=01/']);
+  });
+
+  test('credentialsTried: why each credential failed, one clause each, without the links and advice around it', () => {
+    // What DefaultAzureCredential threw on this machine (no az, no identity endpoint): @azure/identity
+    // joins its credentials' errors line by line (errors.js, AggregateAuthenticationError).
+    const unavailable = [
+      'ChainedTokenCredential authentication failed.',
+      'CredentialUnavailableError: EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.',
+      'CredentialUnavailableError: ManagedIdentityCredential: Network unreachable. Message: network_error: See https://aka.ms/msal.js.errors#network_error for details',
+      "CredentialUnavailableError: Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+      'CredentialUnavailableError: Error: Unable to execute PowerShell. Ensure that it is installed in your system. To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.',
+    ].join('\n');
+    expect(credentialsTried(unavailable)).toBe(
+      'EnvironmentCredential is unavailable; ManagedIdentityCredential: Network unreachable; Azure CLI could not be found; Unable to execute PowerShell',
+    );
+    // Entra ID's refusal keeps its AADSTS code, which is what to search for.
+    expect(credentialsTried('ClientAssertionCredential authentication failed. See the troubleshooting guide. AADSTS700016: Application not found in the directory.')).toBe(
+      'ClientAssertionCredential authentication failed. AADSTS700016: Application not found in the directory',
+    );
   });
 
   test('age reads in minutes, then hours', () => {

@@ -21,6 +21,25 @@ export function isFatalAzure(err: unknown): boolean {
   return err instanceof AzureError && (err.kind === 'unauthorized' || err.kind === 'unreachable' || err.kind === 'timeout');
 }
 
+/**
+ * What each credential DefaultAzureCredential tried says, one short clause each. @azure/identity's
+ * message has a line per credential ("CredentialUnavailableError: Azure CLI could not be found.
+ * Please visit https://… for installation instructions …"); the first sentence says why, an
+ * Entra ID error code (AADSTS…) says what Entra refused; the links and advice around them repeat
+ * on every line and would bury the reason in a long report line.
+ */
+export function credentialsTried(message: string): string {
+  const clauses = message
+    .split('\n')
+    .map((line) => line.trim().replace(/^(\w*Error: )+/, ''))
+    .filter((line) => line !== '' && !/^ChainedTokenCredential authentication failed\.?$/.test(line))
+    .map((line) => {
+      const sentences = line.split(/(?<=\.)\s+/).map((x) => x.replace(/\.$/, ''));
+      return [sentences[0]!, ...sentences.slice(1).filter((x) => /\bAADSTS\d+/.test(x))].join('. ');
+    });
+  return [...new Set(clauses)].join('; ');
+}
+
 export interface ManagedClusterFacts {
   readonly id: string;
   readonly fqdn?: string;

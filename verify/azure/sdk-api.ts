@@ -5,7 +5,7 @@
  */
 import { resolve4 } from 'node:dns/promises';
 import type { Agent } from 'node:https';
-import { AzureError, type AzureApi, type RoleAssignmentFacts } from './api';
+import { AzureError, credentialsTried, type AzureApi, type RoleAssignmentFacts } from './api';
 import {
   AuthorizationManagementClient,
   BlobServiceClient,
@@ -73,9 +73,7 @@ function toAzureError(e: unknown, what: string, plane: Plane): AzureError {
   // @azure/identity, by name before any status: no credential source worked (not signed in), or
   // Entra ID refused the one found (AuthenticationError carries Entra's status, often 400).
   if (/^(CredentialUnavailableError|AggregateAuthenticationError|AuthenticationError)$/.test(err.name ?? '')) {
-    // Its message names each credential DefaultAzureCredential tried and why it failed.
-    const tried = (err.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
-    return new AzureError('unauthorized', `${what}: no Azure credentials (sign in with az login, or give the job a workload or managed identity): ${tried}`);
+    return new AzureError('unauthorized', `${what}: no Azure credentials (sign in with az login, or give the job a workload or managed identity): ${credentialsTried(err.message ?? '')}`);
   }
   if (status === 401) {
     return new AzureError('unauthorized', `${what}: 401: Azure rejected the credentials (DefaultAzureCredential: az login, workload identity or a managed identity): ${message}`);
