@@ -29,8 +29,9 @@ commands:
                           config synthesizes (changed, missing and extra files per cluster,
                           staging folders of an interrupted synth)
         --objects-only    Kubernetes objects only, no kustomization.yaml files (what
-                          \`cdk8s synth --stdout\` prints; cdk8s.yaml passes it); not with
-                          --check, which compares with dist/ as committed, kustomizations included
+                          \`cdk8s synth --stdout\` prints; cdk8s.yaml passes it); never into
+                          dist/ (only where CDK8S_OUTDIR points elsewhere), and not with --check,
+                          which compares with dist/ as committed, kustomizations included
   verify --cluster <name> [--config <file>] [options]
       Run the runbook's post-provisioning checks against the current kubeconfig context.
       See \`aks-day2 verify --help\`.
@@ -88,6 +89,15 @@ function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthO
   }
   if (values.check && values['objects-only']) {
     return { error: '--check and --objects-only cannot be combined: --check compares with dist/ as committed, kustomization.yaml files included' };
+  }
+  // dist/ is what GitOps applies, kustomizations included: written without them, `kubectl apply
+  // -k dist/<cluster>` and --check would fail until the next full synth.
+  if (values['objects-only'] && resolve(env.CDK8S_OUTDIR || 'dist') === resolve('dist')) {
+    return {
+      error:
+        '--objects-only writes no kustomization.yaml files, so it never writes into dist/: it is for the cdk8s CLI, which sets CDK8S_OUTDIR ' +
+        '(`npx cdk8s synth --stdout` prints the objects); `npm run synth` writes dist/ whole',
+    };
   }
   return {
     configPath: resolveConfigPath(values.config, env),

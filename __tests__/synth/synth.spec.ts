@@ -145,10 +145,21 @@ describe('command line', () => {
     [['synth', '--check=yes'], /^aks-day2 synth: --check takes no value\n/],
     // --check compares with dist/ as committed, kustomizations included: every one would be "extra".
     [['synth', '--check', '--objects-only'], /^aks-day2 synth: --check and --objects-only cannot be combined: --check compares with dist\/ as committed, kustomization\.yaml files included\n/],
+    // Into dist/ it would drop the kustomization.yaml files GitOps applies (`kubectl apply -k`).
+    [['synth', '--only', 'kubernetes', '--objects-only'], /^aks-day2 synth: --objects-only writes no kustomization\.yaml files, so it never writes into dist\/: it is for the cdk8s CLI, which sets CDK8S_OUTDIR/],
   ])('%j exits 2 with usage', async (args, message) => {
     const r = await inProcess(args);
     expect(r.stderr).toMatch(message);
     expect(r.status).toBe(2);
+  });
+
+  test('--objects-only with CDK8S_OUTDIR naming dist/ is refused too, before anything is read or written', async () => {
+    const kustomization = join(process.cwd(), 'dist', 'contosofin', 'kustomization.yaml');
+    const before = readFileSync(kustomization, 'utf8');
+    const r = await inProcess(['synth', '--only', 'kubernetes', '--objects-only'], { CDK8S_OUTDIR: 'dist' });
+    expect(r.stderr).toMatch(/^aks-day2 synth: --objects-only writes no kustomization\.yaml files, so it never writes into dist\//);
+    expect(r.status).toBe(2);
+    expect(readFileSync(kustomization, 'utf8')).toBe(before);
   });
 
   test('--help prints usage and exits 0', async () => {
