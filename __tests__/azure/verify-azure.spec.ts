@@ -325,7 +325,8 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
       },
     });
     expect(stuck.line('alerts-wired')).toContain('got: the test notification did not complete within --timeout (12 s)');
-    expect(stuck.clock.sleeps).toEqual([5000, 5000, 5000]);
+    // Polls every 5 s; the last wait ends at the 12 s deadline (one more read there), not a whole poll past it.
+    expect(stuck.clock.sleeps).toEqual([5000, 5000, 2000]);
     const failing = await verify(['--only', 'alerts-wired', '--send-test-notification'], {
       world: (w) => {
         w.testNotification = { states: ['Completed'], receivers: [{ name: 'webhook-1', type: 'Webhook', status: 'Failed', detail: 'HTTP 404 from the webhook' }] };

@@ -56,7 +56,6 @@ export interface AzureCheck {
 
 /** ARM ids of what the stacks create or look up, in ARM's canonical casing. */
 export const armId = {
-  cluster: (sub: string, c: ClusterConfig) => `/subscriptions/${sub}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.aksName}`,
   registry: (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`,
   storageAccount: (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`,
 };

@@ -90,7 +90,7 @@ function toAzureError(e: unknown, what: string, plane: Plane): AzureError {
       ? new AzureError('unreachable', `${what}: cannot reach Azure: ${message}`)
       : new AzureError('other', `${what}: cannot reach it (a wrong name, DNS, or a network path this runner lacks): ${message}`);
   }
-  return new AzureError('other', `${what}: ${status ?? ''} ${message}`.replace(': ', ': ').trim());
+  return new AzureError('other', `${what}: ${status ? `${status} ` : ''}${message}`);
 }
 
 async function call<T>(what: string, run: () => Promise<T>, plane: Plane = 'arm'): Promise<T> {
@@ -163,7 +163,8 @@ export function sdkAzureApi(options: SdkApiOptions): AzureApi {
       call(`read AKS cluster ${name}`, async () => {
         const c = await containers.managedClusters.get(rg, name);
         return {
-          id: c.id ?? '',
+          // ARM's answer carries the id (in ARM's casing); the id the GET addressed if it ever does not.
+          id: c.id ?? `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`,
           fqdn: c.fqdn,
           privateFqdn: c.privateFqdn,
           kubeletObjectId: c.identityProfile?.kubeletidentity?.objectId,

@@ -1,6 +1,6 @@
 import type { ClusterConfig } from '../../../config/model';
 import { RECOMMENDED_PROMETHEUS_RULE_GROUPS, recommendedRuleGroupName } from '../../../config/recommended-prometheus-alerts';
-import { armId, type AzureCheck, type AzureCheckContext } from '../check';
+import { type AzureCheck, type AzureCheckContext } from '../check';
 import type { TestNotificationFacts } from '../api';
 
 /** The Prometheus rule groups' API version (Microsoft.AlertsManagement/prometheusRuleGroups, stable). */
@@ -34,8 +34,7 @@ export const alertsWiredCheck: AzureCheck = {
     const { cluster, subscriptionId: sub } = ctx;
     const alerts = cluster.alerts!;
     const group = actionGroupOf(sub, cluster);
-    const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
-    const clusterId = aks.id || armId.cluster(sub, cluster);
+    const clusterId = (await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName)).id;
     const prometheus = (alerts.prometheus?.ruleGroups ?? []).map((level) => recommendedRuleGroupName(cluster.aksName, RECOMMENDED_PROMETHEUS_RULE_GROUPS.find((g) => g.level === level)!));
     const expected = `action group ${group.name} enabled, ${alerts.metricAlerts.length} metric alert(s) and ${prometheus.length} Prometheus rule group(s) enabled on the cluster`;
     const problems: string[] = [];
@@ -103,13 +102,15 @@ export const alertsWiredCheck: AzureCheck = {
 /** Sends the test notification and reads its status until it is done or --timeout passes. */
 async function testNotification(ctx: AzureCheckContext, emails: readonly string[], webhooks: readonly string[]): Promise<TestNotificationFacts | { timedOut: true }> {
   const id = await ctx.azure.sendTestNotification(emails, webhooks);
-  const start = ctx.clock.now();
+  const deadline = ctx.clock.now() + ctx.timeoutMs;
   for (;;) {
     const status = await ctx.azure.getTestNotification(id);
     // The examples' final state is Completed; anything with "complete" or "fail" in it is final.
     if (/complete|fail/i.test(status.state)) return status;
-    if (ctx.clock.now() - start >= ctx.timeoutMs) return { timedOut: true };
+    const now = ctx.clock.now();
+    if (now >= deadline) return { timedOut: true };
     ctx.progress(`test notification ${id}: ${status.state}`);
-    await ctx.clock.sleep(TEST_NOTIFICATION_POLL_MS);
+    // The last wait ends at the deadline, not a whole poll after it.
+    await ctx.clock.sleep(Math.min(TEST_NOTIFICATION_POLL_MS, deadline - now));
   }
 }

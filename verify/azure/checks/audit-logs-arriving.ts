@@ -21,8 +21,7 @@ export const auditLogsArrivingCheck: AzureCheck = {
   async run(ctx: AzureCheckContext) {
     const { cluster, subscriptionId: sub } = ctx;
     const audit = cluster.auditLogs!;
-    const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
-    const clusterId = aks.id || armId.cluster(sub, cluster);
+    const clusterId = (await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName)).id;
     const accountId = armId.storageAccount(sub, cluster.resourceGroup, audit.storageAccountName);
     const expected = `diagnostic setting ${audit.diagnosticSettingName} sends ${audit.categories.join(', ')} to ${audit.storageAccountName}, and a blob arrived within ${ctx.sinceMinutes} min`;
 

@@ -1,6 +1,6 @@
 import { allowedImagesParameters } from '../../../config/azure-policy-definition';
 import type { ClusterConfig } from '../../../config/model';
-import { armId, type AzureCheck, type AzureCheckContext } from '../check';
+import { type AzureCheck, type AzureCheckContext } from '../check';
 
 /**
  * Runbook: "enforce an allowed-registries policy", with engine azure-policy. The assignment
@@ -20,8 +20,7 @@ export const policyCompliantCheck: AzureCheck = {
     const policy = cluster.policy!;
     const name = policy.azurePolicy!.name;
     const regex = allowedImagesParameters(policy).allowedContainerImagesRegex.value;
-    const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
-    const scope = aks.id || armId.cluster(ctx.subscriptionId, cluster);
+    const scope = (await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName)).id;
     const expected = `assignment ${name} on the cluster with the synthesized regex`;
     const facts = await ctx.azure.getPolicyCompliance(scope, name);
     if (!facts.assignmentFound) return { passed: false, expected, got: `no assignment ${name} at ${scope}` };

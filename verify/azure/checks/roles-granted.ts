@@ -34,7 +34,6 @@ export const rolesGrantedCheck: AzureCheck = {
   async run(ctx: AzureCheckContext) {
     const { cluster, subscriptionId: sub } = ctx;
     const aks = await ctx.azure.getManagedCluster(cluster.resourceGroup, cluster.aksName);
-    const clusterId = aks.id || armId.cluster(sub, cluster);
     const grants: Grant[] = [];
     if (cluster.acr) {
       grants.push({
@@ -57,7 +56,7 @@ export const rolesGrantedCheck: AzureCheck = {
             : { unresolved: `appId ${p.appId} is not resolved (that needs Microsoft Graph); configure monitoring.principal.objectId to have it checked` };
       for (const role of monitoring.roles) {
         const roleId = roleIdOf(role);
-        grants.push({ what: `${roleName(roleId)} for the monitoring principal on the cluster`, roleId, scope: clusterId, ...principal });
+        grants.push({ what: `${roleName(roleId)} for the monitoring principal on the cluster`, roleId, scope: aks.id, ...principal });
       }
     }
 
