@@ -10,7 +10,7 @@ import { ConnectError, locateKubeconfig, type KubeconfigSource } from './kubecon
 import type { Connection } from './kube-api';
 import { findPolicy, findSmoke, ManifestError, readManifestFiles, type PolicyManifests, type SmokeManifests } from './manifests';
 import { junitDocument, junitXml, printable, resultLines, summaryLine } from './report';
-import { isOk, runChecks, type CheckResult } from './runner';
+import { isOk, notApplicableResult, runChecks, type CheckResult } from './runner';
 import { AzureError, withClusterCached, type AzureApi } from './azure/api';
 import { AZURE_CHECK_IDS, DEFAULT_SINCE_MINUTES, type AzureCheckId, type DeployedAllowlist } from './azure/check';
 import { AZURE_CHECKS } from './azure/checks';
@@ -275,17 +275,17 @@ async function verifyCluster(
   // others), else every check that applies; the Azure checks only with --azure.
   const notes: string[] = [];
   const wanted = <T extends { id: string; notApplicable(c: ClusterConfig): string | undefined }>(all: readonly T[]): T[] => {
-    const selected = all.filter((c) => !options.only || options.only.includes(c.id as CheckId));
-    for (const c of selected.filter((x) => x.notApplicable(cluster))) notes.push(`note: ${c.id} not run: ${c.notApplicable(cluster)}`);
-    return selected.filter((c) => !c.notApplicable(cluster));
+    return all.filter((c) => {
+      if (options.only && !options.only.includes(c.id as CheckId)) return false;
+      const why = c.notApplicable(cluster);
+      if (why) notes.push(`note: ${c.id} not run: ${why}`);
+      return !why;
+    });
   };
   const checks: Check[] = wanted(ALL_CHECKS);
   // The Azure checks the config does not enable are reported (SKIP, and <skipped> in JUnit) with the reason.
   const azureChecks = options.azure
-    ? AZURE_CHECKS.filter((c) => !options.only || options.only.includes(c.id)).map((c) => {
-        const why = c.notApplicable(cluster);
-        return why ? { ...c, inapplicable: why } : c;
-      })
+    ? AZURE_CHECKS.filter((c) => !options.only || options.only.includes(c.id)).map((c) => ({ ...c, inapplicable: c.notApplicable(cluster) }))
     : [];
 
   // 3. Names from dist/<cluster>/, only for the checks that need them.
@@ -307,7 +307,7 @@ async function verifyCluster(
   // 4. Azure: the subscription, and the SDK clients for it (nothing is sent yet).
   let azure: AzureApi | undefined;
   let subscriptionId: string | undefined;
-  if (azureChecks.some((c) => !('inapplicable' in c))) {
+  if (azureChecks.some((c) => !c.inapplicable)) {
     subscriptionId = (cluster.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID)?.toLowerCase();
     if (!subscriptionId) {
       return setup(`--azure: cluster ${cluster.name} has no subscriptionId in the config, and neither AZURE_SUBSCRIPTION_ID nor ARM_SUBSCRIPTION_ID is set`);
@@ -393,7 +393,7 @@ async function verifyCluster(
   } else {
     // No Azure check applies: each is reported with its reason, and nothing is read.
     for (const c of azureChecks) {
-      const result: CheckResult = { id: c.id, title: c.title, status: 'not-applicable', expected: '-', got: `not applicable: ${'inapplicable' in c ? c.inapplicable : ''}`, details: [], elapsedMs: 0 };
+      const result = notApplicableResult(c, c.inapplicable!);
       print(result);
       results.push(result);
     }

@@ -28,6 +28,11 @@ export interface RunnableCheck<C> {
   run(ctx: C): Promise<CheckOutcome>;
 }
 
+/** The result of a check the config does not enable: reported with the reason, not run. */
+export function notApplicableResult(check: { readonly id: string; readonly title: string }, why: string): CheckResult {
+  return { id: check.id, title: check.title, status: 'not-applicable', expected: '-', got: `not applicable: ${why}`, details: [], elapsedMs: 0 };
+}
+
 /** A result that does not fail the run. */
 export const isOk = (r: CheckResult): boolean => r.status === 'passed' || r.status === 'not-applicable';
 
@@ -47,7 +52,7 @@ export async function runChecks<C extends { readonly clock: Clock }>(
   for (const check of checks) {
     let result: CheckResult;
     if (check.inapplicable) {
-      result = { id: check.id, title: check.title, status: 'not-applicable', expected: '-', got: `not applicable: ${check.inapplicable}`, details: [], elapsedMs: 0 };
+      result = notApplicableResult(check, check.inapplicable);
     } else if (fatal) {
       result = { id: check.id, title: check.title, status: 'skipped', expected: '-', got: `not run: ${fatal}`, details: [], elapsedMs: 0 };
     } else {

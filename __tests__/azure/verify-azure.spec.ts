@@ -468,6 +468,12 @@ describe('verify --azure against the real SDK and a local fake of Azure', () => 
     const none = await verify(['--cluster', 'azother', '--only', 'audit-logs-arriving']);
     expect(none.code).toBe(EXIT.setup);
     expect(none.err[0]).toBe('aks-day2 verify: --azure: cluster azother has no subscriptionId in the config, and neither AZURE_SUBSCRIPTION_ID nor ARM_SUBSCRIPTION_ID is set');
+    // When no chosen Azure check applies, no subscription is needed: nothing is read from Azure.
+    // (--all: for one cluster, --only naming a check that does not apply is a usage error.)
+    const inapplicable = await verify(['--all', '--only', 'flow-logs-arriving']);
+    expect(inapplicable.out).toContain('SKIP flow-logs-arriving expected: - | got: not applicable: flowLogs is not configured');
+    expect(inapplicable.out.at(-1)).toMatch(/^verify: 2 of 2 cluster\(s\) passed/);
+    expect(inapplicable.code).toBe(EXIT.passed);
     const junit = join(tempDir(), 'verify.xml');
     const fleet = await verify(['--all', '--only', ALL, '--junit', junit], { env: { AZURE_SUBSCRIPTION_ID: SUB.toUpperCase() } });
     const xml = readFileSync(junit, 'utf8');
