@@ -80,9 +80,10 @@ export function isPinned(entry: string): boolean {
 }
 
 /**
- * An entry in normal form: one entry, or two for a one-component Docker Hub name written
- * without a registry (`kevingbb` → the image `docker.io/library/kevingbb` and the namespace
- * `docker.io/kevingbb/`); none for an empty one.
+ * An entry in normal form: one entry, or two for a one-component Docker Hub name not written
+ * with `library/` (`kevingbb`, `docker.io/kevingbb` → the image `docker.io/library/kevingbb`
+ * and the namespace `docker.io/kevingbb/`); none for an empty one. The CEL's normalRepos
+ * (charts/policy/allowed-repos-cel.ts) is the same rule; the policy grid compares them.
  */
 export function normalizeEntry(entry: string): string[] {
   if (entry === '') return [];
@@ -94,9 +95,11 @@ export function normalizeEntry(entry: string): string[] {
       return [first === DOCKER_HUB_LEGACY ? `${DOCKER_HUB}/` : entry];
     }
     const normal = normalizeImage(entry);
-    // `docker.io/kevingbb` is written with its registry, but means what `kevingbb` means.
+    // `docker.io/kevingbb` is written with its registry, but means what `kevingbb` means;
+    // `library/kevingbb` and `docker.io/library/kevingbb` name the official image only.
     const rest = normal.slice(`${DOCKER_HUB}/${OFFICIAL}`.length);
-    const hubName = normal.startsWith(`${DOCKER_HUB}/${OFFICIAL}`) && !entry.includes(`/${OFFICIAL}`) && !isPinned(rest) && !isRegistry(rest);
+    const writtenOfficial = entry.startsWith(OFFICIAL) || entry.includes(`/${OFFICIAL}`);
+    const hubName = normal.startsWith(`${DOCKER_HUB}/${OFFICIAL}`) && !writtenOfficial && !isPinned(rest) && !isRegistry(rest);
     return hubName ? [normal, `${DOCKER_HUB}/${rest}/`] : [normal];
   }
   const library = `${DOCKER_HUB}/${OFFICIAL}${entry}`;

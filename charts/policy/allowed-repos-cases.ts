@@ -205,6 +205,9 @@ export const GRID_ENTRIES: readonly string[] = [
   'index.docker.io/kevingbb/',
   'library/',
   'docker.io/',
+  // Written with `library/`: the official image only, never also a namespace of that name.
+  'library/kevingbb',
+  'library/a/b',
 ];
 
 /** What a grid appends to an entry: a path, a tag, a digest, a look-alike host, nothing. */
