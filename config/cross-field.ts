@@ -154,14 +154,9 @@ export function crossFieldWarnings(raw: unknown): CrossFieldProblem[] {
       [['flowLogs', 'targetResourceId'], idGroup(flow?.targetResourceId)],
       [['flowLogs', 'trafficAnalytics', 'workspaceResourceId'], idGroup(asRecord(flow?.trafficAnalytics)?.workspaceResourceId)],
     ];
-    // The add-on names its constraint itself; the assignment's name is derived (model.ts).
+    // (Under azure-policy, policy.name names the companion image-volume VAP, `<name>-image-volumes`;
+    // the add-on names its constraint itself, and the assignment's name is derived in model.ts.)
     const policy = asRecord(c.policy);
-    if (policy?.engine === 'azure-policy' && policy.name !== undefined) {
-      warnings.push({
-        path: ['clusters', i, 'policy', 'name'],
-        message: `is not used by engine azure-policy: the add-on names the constraint it creates, and the assignment is named aks-day2-${typeof c.name === 'string' ? c.name : '<cluster>'}-allowed-images; remove it`,
-      });
-    }
 
     const unreadable = vapAuditUnreadable(c);
     if (unreadable) warnings.push({ path: ['clusters', i, 'policy', 'enforcement'], message: unreadable });

@@ -32,9 +32,9 @@ export interface VapPolicyManifests {
 }
 
 /**
- * engine azure-policy: nothing of the policy is in dist/ (the add-on creates the constraint on
- * the cluster from the Azure Policy assignment), so what verify looks for comes from the config,
- * through the same functions the stack uses.
+ * engine azure-policy: the add-on creates the constraint on the cluster from the Azure Policy
+ * assignment, so what verify looks for comes from the config, through the same functions the
+ * stack uses; of the policy only the companion VAP for image volumes is in dist/.
  */
 export interface AzurePolicyManifests {
   readonly engine: 'azure-policy';

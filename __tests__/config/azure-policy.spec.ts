@@ -14,6 +14,7 @@ import {
 } from '../../config/azure-policy-definition';
 import { ASSIGNMENT_DISPLAY_NAME_MAX, assignmentDisplayName, type Config } from '../../config/model';
 import { DIGEST } from '../../charts/policy/allowed-repos-cases';
+import { renderManifests } from '../../charts/render';
 import { fixtureDoc } from '../support/fixtures';
 
 
@@ -139,15 +140,11 @@ describe('validation', () => {
     expect(load((c) => ((c.policy.engine = 'gatekeeper'), (c.policy.namespaces = ['kube-system']))).clusters[0].policy!.namespaces).toEqual(['kube-system']);
   });
 
-  test('policy.name is a warning (not used), with where the names come from', () => {
+  test('policy.name is no warning: it names the companion image-volume VAP', () => {
     const config = load((c) => (c.policy.name = 'my-policy'));
-    expect(config.warnings).toEqual([
-      expect.objectContaining({
-        path: 'clusters[0].policy.name',
-        message: 'is not used by engine azure-policy: the add-on names the constraint it creates, and the assignment is named aks-day2-contosoazp-allowed-images; remove it',
-      }),
-    ]);
-    expect(load((c) => ((c.policy.engine = 'vap'), (c.policy.name = 'my-policy'))).warnings).toEqual([]);
+    expect(config.warnings).toEqual([]);
+    const files = renderManifests(config).get('contosoazp')!;
+    expect(files.get('policy/allowed-repos-image-volumes-vap.yaml')).toMatch(/^kind: ValidatingAdmissionPolicy\n(.*\n)*  name: my-policy-image-volumes$/m);
   });
 
   test('the smoke image rule applies to this engine as to the others', () => {
