@@ -400,6 +400,7 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
     loginServer: `${c.acr.name.toLowerCase()}.azurecr.io`,
   };
   const flow = c.flowLogs;
+  const flowTarget = flow && parseResourceId(flow.targetResourceId)!;
   return {
     name: c.name,
     fieldPath: `clusters[${index}]`,
@@ -430,8 +431,8 @@ function toClusterModel(c: ClusterInput, index: number): ClusterConfig {
     },
     alerts: toAlertsModel(c),
     flowLogs: flow && {
-      name: flowLogName(parseResourceId(flow.targetResourceId)!.names),
-      target: parseResourceId(flow.targetResourceId)!,
+      name: flowLogName(flowTarget!.names),
+      target: flowTarget!,
       retentionDays: flow.retentionDays ?? DEFAULT_RETENTION_DAYS,
       storageAccountName: flow.storageAccountName ?? deriveStorageAccountName(c, 'flw'),
       networkWatcherName: flow.networkWatcher?.name ?? `NetworkWatcher_${c.location}`,

@@ -473,7 +473,7 @@ export const PolicySchema = z.strictObject({
       error: 'must be "deny" (refuse), "warn" (admit with a warning) or "audit" (admit and only record)',
     })
     .optional(),
-  /** Name of the constraint (or VAP binding); not used by azure-policy, whose add-on names the constraint. */
+  /** Name of the constraint (or VAP binding); under azure-policy, whose add-on names the constraint, of the image-volume VAP (`<name>-image-volumes`). */
   name: name(/^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a lowercase DNS-1123 name (1-253 of a-z, 0-9, "-" and ".")', {
     min: 1,
     max: 253,

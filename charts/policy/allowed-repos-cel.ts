@@ -98,9 +98,6 @@ export const IMAGE_SLOTS: readonly ImageSlot[] = [
   { field: 'volumes', kind: 'volume', pulls: 'has(c.image)', hasImage: 'has(c.image.reference)', image: 'c.image.reference' },
 ];
 
-/** The three container lists, for readers that only want containers. */
-export const CONTAINER_LISTS = IMAGE_SLOTS.filter((slot) => slot.field !== 'volumes');
-
 /** A kind whose objects carry a Pod spec, and where it is. */
 export interface PodSpecKind {
   readonly apiGroup: string;
