@@ -76,6 +76,28 @@ const namespace = name(NAMESPACE, 'must be a Kubernetes namespace name (a lowerc
 });
 
 /**
+ * superRefine arguments for a list of objects whose `name` must be unique: each repeat is an issue
+ * at `[i, 'name']` with `message(name, index of the first)`. Runs also when an entry fails its own
+ * rules (so an entry may be anything), so a duplicate is reported with every other problem in one pass.
+ */
+function uniqueNames(message: (name: string, first: number) => string) {
+  return [
+    (list: unknown, ctx: z.RefinementCtx) => {
+      if (!Array.isArray(list)) return; // not a list at all: the type error says so
+      const seen = new Map<string, number>();
+      (list as unknown[]).forEach((entry, i) => {
+        const name = (entry as { name?: unknown } | null)?.name;
+        if (typeof name !== 'string') return;
+        const first = seen.get(name);
+        if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: message(name, first) });
+        else seen.set(name, i);
+      });
+    },
+    { when: () => true },
+  ] as const;
+}
+
+/**
  * A list whose entries must be unique; `what` names them in the message. `key` decides what
  * counts as the same entry (Azure role names, for one, compare case-insensitively).
  */
@@ -379,22 +401,7 @@ export const AlertsSchema = z.strictObject({
   recommended: z.boolean().optional(),
   metricAlerts: z
     .array(MetricAlertSchema)
-    .superRefine(
-      (rules, ctx) => {
-        if (!Array.isArray(rules)) return; // not a list at all: the type error says so
-        const seen = new Map<string, number>();
-        rules.forEach((r, i) => {
-          const name = (r as { name?: unknown } | null)?.name;
-          if (typeof name !== 'string') return;
-          const first = seen.get(name);
-          if (first !== undefined) {
-            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate rule name "${name}" (also metricAlerts[${first}])` });
-          } else seen.set(name, i);
-        });
-      },
-      // Also when another rule is broken: every problem in one pass.
-      { when: () => true },
-    )
+    .superRefine(...uniqueNames((name, first) => `duplicate rule name "${name}" (also metricAlerts[${first}])`))
     .optional(),
   prometheus: PrometheusAlertsSchema.optional(),
 });
@@ -533,25 +540,7 @@ export const ConfigSchema = z.strictObject({
     .array(ClusterSchema)
     .min(1, 'must list at least one cluster')
     .superRefine(
-      (clusters, ctx) => {
-        if (!Array.isArray(clusters)) return; // not a list at all: the type error says so
-        const seen = new Map<string, number>();
-        (clusters as unknown[]).forEach((c, i) => {
-          // Runs even when a cluster failed its own rules (below), so it may be anything.
-          const name = (c as { name?: unknown } | null)?.name;
-          if (typeof name !== 'string') return;
-          const first = seen.get(name);
-          if (first !== undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [i, 'name'],
-              message: `duplicate cluster name "${name}" (also clusters[${first}]): names key stacks, state and dist/ folders`,
-            });
-          } else seen.set(name, i);
-        });
-      },
-      // Also when a cluster has another problem: every problem of the file in one pass.
-      { when: () => true },
+      ...uniqueNames((name, first) => `duplicate cluster name "${name}" (also clusters[${first}]): names key stacks, state and dist/ folders`),
     ),
 });
 
