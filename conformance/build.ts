@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from './engines';
 import type { Progress } from './progress';
-import { track, untrack, type Tracked } from './processes';
+import { track } from './processes';
 
 /** Our modules that build engines as tool dependencies. */
 export const goDir = (root: string) => join(root, 'conformance', 'go');
@@ -113,7 +113,8 @@ export async function ensureBuilt(root: string, e: Engine, env: NodeJS.ProcessEn
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const tracked: Tracked = track(child, `go build of ${e.id}`);
+  // Tracked until it exits: Ctrl-C during a build stops the go command and its compilers.
+  track(child, `go build of ${e.id}`);
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
   let pending = '';
@@ -132,7 +133,6 @@ export async function ensureBuilt(root: string, e: Engine, env: NodeJS.ProcessEn
   const heartbeat = setInterval(() => progress.note(`${e.id}: building, ${packages} packages compiled`), 30_000);
   const code: number | null = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
   clearInterval(heartbeat);
-  untrack(tracked);
   const seconds = Math.round((Date.now() - started) / 1000);
   if (code !== 0 || !existsSync(out)) {
     rmSync(scratch, { recursive: true, force: true });

@@ -13,7 +13,7 @@
  * Flags and output formats read from gatekeeper v3.23.1: cmd/gator/verify/verify.go (a path ending
  * in "/..." is walked recursively), cmd/gator/test/test.go (-f is repeatable, -o json).
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { POLICY_CASE_GROUPS } from '../charts/policy/allowed-repos-cases';
@@ -21,6 +21,7 @@ import { GATEKEEPER_ENFORCEMENT_ACTION } from '../charts/policy/enforcement';
 import { groupConstraint } from '../charts/policy/gator-suite';
 import { resolveConfigPath } from '../config/load';
 import type { ClusterConfig } from '../config/model';
+import { distFolders } from '../lib/stale';
 import { PLAIN_CASE_GROUPS, caseGroupReviews, gridReviews, judgeReviews, parseTestOutput, parseVerifyOutput, type Review } from './gator-cases';
 import { runTool, tempDir } from './processes';
 import { tally, type Failure, type Suite, type SuiteContext } from './suite';
@@ -71,26 +72,23 @@ function yamlFiles(dir: string): string[] {
 /** The committed dist/<cluster>/ files that hold a ConstraintTemplate and K8sAllowedRepos constraints. */
 function clusterPolicyFiles(root: string): ClusterPolicyFiles[] {
   const dist = join(root, 'dist');
-  if (!existsSync(dist)) return [];
-  return readdirSync(dist)
-    .sort()
-    .filter((d) => statSync(join(dist, d)).isDirectory())
-    .map((cluster) => {
-      let template: string | undefined;
-      const constraints: Array<{ file: string; name: string; repos: string[] }> = [];
-      for (const path of yamlFiles(join(dist, cluster))) {
-        const file = relative(root, path);
-        for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-          const o = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: { parameters?: { repos?: unknown } } } | null;
-          if (o?.kind === 'ConstraintTemplate' && o.apiVersion?.startsWith('templates.gatekeeper.sh/')) template = file;
-          if (o?.kind === 'K8sAllowedRepos' && o.apiVersion?.startsWith('constraints.gatekeeper.sh/')) {
-            const repos = o.spec?.parameters?.repos;
-            constraints.push({ file, name: o.metadata?.name ?? '', repos: Array.isArray(repos) ? repos.filter((r): r is string => typeof r === 'string') : [] });
-          }
+  // distFolders: cluster folders only, never the staging folders of an interrupted synth.
+  return distFolders(dist).map((cluster) => {
+    let template: string | undefined;
+    const constraints: Array<{ file: string; name: string; repos: string[] }> = [];
+    for (const path of yamlFiles(join(dist, cluster))) {
+      const file = relative(root, path);
+      for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+        const o = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: { parameters?: { repos?: unknown } } } | null;
+        if (o?.kind === 'ConstraintTemplate' && o.apiVersion?.startsWith('templates.gatekeeper.sh/')) template = file;
+        if (o?.kind === 'K8sAllowedRepos' && o.apiVersion?.startsWith('constraints.gatekeeper.sh/')) {
+          const repos = o.spec?.parameters?.repos;
+          constraints.push({ file, name: o.metadata?.name ?? '', repos: Array.isArray(repos) ? repos.filter((r): r is string => typeof r === 'string') : [] });
         }
       }
-      return { cluster, ...(template ? { template } : {}), constraints };
-    });
+    }
+    return { cluster, ...(template ? { template } : {}), constraints };
+  });
 }
 
 /** `gator test -o json` of `files` plus the reviews' objects (one file), judged review by review. */

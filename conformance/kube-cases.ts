@@ -269,10 +269,6 @@ function compare(action: Action, c: PolicyCase, a: Answer, review: Review, annot
   return problems.length > 0 ? problems.join('\n') : undefined;
 }
 
-export interface CaseRun {
-  readonly outcomes: Array<Failure | undefined>;
-}
-
 /**
  * Runs every group of the case table in each validation action. Objects that requests act on
  * are created before any policy exists (they predate it, as in a running cluster).

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { distFolders } from '../lib/stale';
 import type { ControlPlane } from './apiserver';
 import type { Engine } from './engines';
 import { runTool, tempDir } from './processes';
@@ -63,7 +64,8 @@ export async function applyDist(root: string, cp: ControlPlane, tools: Tools, pr
   const outcomes: Array<Failure | undefined> = [];
   const distDir = join(root, 'dist');
   if (!existsSync(distDir)) return [{ file: 'dist/', object: 'dist', message: 'no dist/ folder: run npm run synth and commit it' }];
-  const clusters = readdirSync(distDir).filter((d) => statSync(join(distDir, d)).isDirectory()).sort();
+  // distFolders: cluster folders only, never the staging folders of an interrupted synth.
+  const clusters = distFolders(distDir);
 
   progress.note(`Gatekeeper ${tools.gatekeeper.version} CRDs`);
   for (const crd of gatekeeperCrds(tools.gatekeeper)) outcomes.push(...(await applyCrds(cp, tools, crd, `gatekeeper ${tools.gatekeeper.version} ${crd.split('/').pop()}`)));

@@ -25,20 +25,11 @@ export function track(child: ChildProcess, name: string): Tracked {
   return t;
 }
 
-export function untrack(t: Tracked): void {
-  children.delete(t);
-}
-
 /** A temporary folder removed at the end of the run. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `aks-day2-conformance-${prefix}-`));
   dirs.add(dir);
   return dir;
-}
-
-export function removeTempDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  dirs.delete(dir);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

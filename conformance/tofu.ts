@@ -151,7 +151,8 @@ async function judge(stack: Stack, tofu: string, env: NodeJS.ProcessEnv, rc: str
     const file = `fails-${c.name}.tftest.json`;
     const got = (diagnostics.get(file) ?? []).filter((d) => d.severity === 'error');
     for (const d of got) if (d.snippet?.context) broken.add(d.snippet.context);
-    outcomes.push(checkFailing(c, got) === undefined ? undefined : fail(`tofu test ${c.name} (${c.description})`, checkFailing(c, got)!));
+    const problem = checkFailing(c, got);
+    outcomes.push(problem === undefined ? undefined : fail(`tofu test ${c.name} (${c.description})`, problem));
   }
 
   // Every condition of the stack was broken by some case.
